@@ -1,0 +1,3 @@
+export * from './platform-config';
+export * from './load-config';
+export * from './config.module';
