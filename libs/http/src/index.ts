@@ -1,0 +1,4 @@
+export * from './configure-http-app';
+export * from './problem-details';
+export * from './problem-details.filter';
+export * from './validation';
