@@ -1,0 +1,5 @@
+export * from './database.module';
+export * from './data-source-options';
+export * from './migrations';
+export * from './unit-of-work';
+export * from './database-readiness';

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DependencyUnavailableError, isRetriable, TrackingError } from '@tracking/errors';
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** What a use case gets inside a transaction: its manager, and a way to act only once committed. */
+export interface TransactionContext {
+  readonly manager: EntityManager;
+  /** Runs after the commit succeeds (never on rollback): wake the outbox relay, emit metrics. */
+  afterCommit(callback: () => void): void;
+}
+
+/**
+ * The one way services change state: everything in `work` commits or nothing does, which is
+ * what lets a state change and the outbox rows it causes stay together.
+ */
+@Injectable()
+export class UnitOfWork {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async run<T>(work: (tx: TransactionContext) => Promise<T>): Promise<T> {
+    const committed: Array<() => void> = [];
+    let result: T;
+    try {
+      result = await this.dataSource.transaction((manager) =>
+        work({ manager, afterCommit: (callback) => committed.push(callback) }),
+      );
+    } catch (error) {
+      if (!(error instanceof TrackingError) && isRetriable(error)) {
+        throw new DependencyUnavailableError('postgresql', error);
+      }
+      throw error;
+    }
+    for (const callback of committed) callback();
+    return result;
+  }
+}

@@ -1,0 +1,13 @@
+export * from './kafka.module';
+export * from './kafka.options';
+export * from './messaging-tables.migration';
+export * from './outbox-writer';
+export * from './outbox-relay';
+export * from './inbox';
+export * from './batch-transport';
+export * from './kafka-event-context';
+export * from './kafka-readiness';
+export * from './producer';
+export * from './topic-admin';
+export * from './dead-letter';
+export { kafkaConnectionSettings, type KafkaConnectionSettings } from './kafka-client';

@@ -1,0 +1,71 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { pruneInbox } from './inbox';
+import { KAFKA_OPTIONS, type ResolvedKafkaOptions } from './kafka.options';
+import { messagingMetrics } from './metrics';
+import { OutboxStore } from './outbox-store';
+import { describeError } from './producer';
+
+const PRUNE_EVERY_MS = 60_000;
+
+/**
+ * Keeps the messaging tables small and their state visible: refreshes the outbox backlog gauge
+ * and deletes processed outbox rows and old inbox rows. Every replica runs it; the deletes are
+ * idempotent, so they need no coordination.
+ */
+@Injectable()
+export class MessagingHousekeeping implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(MessagingHousekeeping.name);
+  private readonly store: OutboxStore;
+  private readonly backlog = messagingMetrics.outboxBacklog();
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private lastPrunedAt = 0;
+
+  constructor(
+    @Inject(KAFKA_OPTIONS) private readonly settings: ResolvedKafkaOptions,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {
+    this.store = new OutboxStore(dataSource, settings.schema);
+  }
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.tick().finally(() => {
+        this.running = undefined;
+      });
+    }, this.settings.outbox.housekeepingIntervalMs);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  async tick(now = Date.now()): Promise<void> {
+    try {
+      this.backlog.set(await this.store.countBacklog());
+      if (now - this.lastPrunedAt < PRUNE_EVERY_MS) return;
+      this.lastPrunedAt = now;
+      const outboxRows = await this.store.pruneProcessed(this.settings.outbox.retentionMs);
+      const inboxRows = await pruneInbox(
+        this.dataSource,
+        this.settings.schema,
+        this.settings.consumer.inboxRetentionMs,
+      );
+      if (outboxRows + inboxRows > 0) {
+        this.logger.debug(`pruned ${outboxRows} processed outbox rows and ${inboxRows} inbox rows`);
+      }
+    } catch (error) {
+      this.logger.warn(`messaging housekeeping failed, trying again later: ${describeError(error)}`);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { TransactionContext } from '@tracking/db';
+import { encodeEnvelope, envelopeHeaders, topicForEventType, type EventEnvelope } from '@tracking/events';
+import { currentTraceHeaders } from '@tracking/telemetry';
+import { KAFKA_OPTIONS, type ResolvedKafkaOptions } from './kafka.options';
+import { outboxChannel } from './messaging-tables.migration';
+import { OutboxRelay } from './outbox-relay';
+
+// Six parameters a row; PostgreSQL allows 65,535 per statement.
+const ROWS_PER_INSERT = 1_000;
+
+/**
+ * How a use case emits events: rows in its own transaction, so the state change and the events
+ * it causes commit together or not at all. Nothing here talks to Kafka; the relay publishes
+ * committed rows.
+ */
+@Injectable()
+export class OutboxWriter {
+  private readonly table: string;
+  private readonly channel: string;
+
+  constructor(
+    @Inject(KAFKA_OPTIONS) options: Pick<ResolvedKafkaOptions, 'schema'>,
+    private readonly relay: OutboxRelay,
+  ) {
+    this.table = `"${options.schema}".outbox`;
+    this.channel = outboxChannel(options.schema);
+  }
+
+  async append(tx: TransactionContext, envelopes: readonly EventEnvelope[]): Promise<void> {
+    if (envelopes.length === 0) return;
+    const rows = envelopes.map(toOutboxRow);
+    for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
+      const chunk = rows.slice(start, start + ROWS_PER_INSERT);
+      const params: unknown[] = [];
+      // One statement, rows in the caller's order: seq follows it, and seq is each order's publish order.
+      const values = chunk.map((row) => {
+        const at = params.push(
+          row.id,
+          row.segment,
+          row.topic,
+          row.eventType,
+          row.payload,
+          JSON.stringify(row.headers),
+        );
+        return `($${at - 5}, $${at - 4}, $${at - 3}, $${at - 2}, $${at - 1}, $${at}::jsonb)`;
+      });
+      await tx.manager.query(
+        `INSERT INTO ${this.table} (id, segment, topic, event_type, payload, headers) VALUES ${values.join(', ')}`,
+        params,
+      );
+    }
+    // Delivered only if the transaction commits; wakes relays in other replicas.
+    await tx.manager.query(`NOTIFY ${this.channel}`);
+    tx.afterCommit(() => this.relay.wake());
+  }
+}
+
+interface OutboxRow {
+  id: string;
+  segment: string;
+  topic: string;
+  eventType: string;
+  payload: Buffer;
+  headers: Record<string, string>;
+}
+
+function toOutboxRow(envelope: EventEnvelope): OutboxRow {
+  // The trace context is captured now, while the request's span is active: the relay publishes
+  // later, from a loop that has no span of its own.
+  let stamped = envelope;
+  if (!envelope.trace?.traceparent) {
+    const { traceparent, tracestate } = currentTraceHeaders();
+    if (traceparent) stamped = { ...envelope, trace: { traceparent, tracestate: tracestate ?? '' } };
+  }
+  return {
+    id: stamped.eventId,
+    segment: stamped.orderId,
+    topic: topicForEventType(stamped.type),
+    eventType: stamped.type,
+    // Validates too: an envelope consumers would reject fails the use case, not the relay.
+    payload: encodeEnvelope(stamped),
+    headers: envelopeHeaders(stamped),
+  };
+}
