@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { generateSigningKeyPair, mintToken } from '@tracking/auth';
+import { loadConfig, type PlatformConfig } from '@tracking/config';
+import { createTestDatabase, type TestDatabase } from './infra/test-database';
+import { TestKafka } from './test-kafka';
+
+type TenantKind = 'merchant' | 'fulfillment_center';
+
+export interface TestEnvironmentOptions<C extends PlatformConfig> {
+  configClass: new () => C;
+  createApp(config: C): Promise<INestApplication>;
+  /** Extra variables for this service, on top of what the environment provisions. */
+  env?: Record<string, string>;
+}
+
+export interface HttpResult<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface TestEnvironment<C extends PlatformConfig> {
+  app: INestApplication;
+  config: C;
+  baseUrl: string;
+  database: TestDatabase;
+  kafka: TestKafka;
+  tokenFor(kind: TenantKind, id: string): Promise<string>;
+  request<T = unknown>(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> },
+  ): Promise<HttpResult<T>>;
+  close(): Promise<void>;
+}
+
+let signingKeys: Promise<{ privateKeyPem: string; publicKeyPem: string }> | undefined;
+
+/**
+ * The one way an e2e test starts a service: the real application, on a database of its own
+ * and the run's real broker, with a consumer group of its own, reached over real HTTP.
+ */
+export async function createTestEnvironment<C extends PlatformConfig>(
+  options: TestEnvironmentOptions<C>,
+): Promise<TestEnvironment<C>> {
+  const keys = await (signingKeys ??= generateSigningKeyPair());
+  const database = await createTestDatabase();
+  const config = loadConfig(options.configClass, {
+    ...process.env,
+    PORT: '0',
+    DATABASE_URL: database.url,
+    DATABASE_POOL_SIZE: String(database.poolSize),
+    KAFKA_IDEMPOTENT: process.env.TEST_KAFKA_KIND === 'local-broker' ? 'false' : 'true',
+    KAFKA_CONSUMER_GROUP: `test-${randomUUID()}`,
+    AUTH_PUBLIC_KEY: keys.publicKeyPem,
+    AUTH_JWKS_URL: '',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    OUTBOX_POLL_INTERVAL_MS: '100',
+    ...options.env,
+  });
+  const app = await options.createApp(config);
+  await app.listen(0, '127.0.0.1');
+  const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const kafka = new TestKafka();
+
+  const environment: TestEnvironment<C> = {
+    app,
+    config,
+    baseUrl,
+    database,
+    kafka,
+    tokenFor: (kind, id) => mintToken({ kind, id }, keys.privateKeyPem, { expiresIn: '1h' }),
+    async request<T>(
+      method: string,
+      path: string,
+      {
+        token,
+        body,
+        rawBody,
+        headers = {},
+      }: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+    ): Promise<HttpResult<T>> {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: {
+          ...(body !== undefined || rawBody !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+        body: rawBody ?? (body === undefined ? undefined : JSON.stringify(body)),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON: leave the text for the assertion to show
+      }
+      return { status: response.status, headers: response.headers, body: parsed as T };
+    },
+    async close() {
+      await kafka.close();
+      await app.close();
+      await database.drop();
+    },
+  };
+  await waitUntilReady(environment);
+  return environment;
+}
+
+async function waitUntilReady(environment: TestEnvironment<PlatformConfig>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    const result = await environment.request('GET', '/health/ready').catch((error: unknown) => error);
+    if ((result as HttpResult).status === 200) return;
+    last = result;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`service was not ready within 30 s: ${JSON.stringify((last as HttpResult)?.body ?? last)}`);
+}
