@@ -1,0 +1,185 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsISO31661Alpha2,
+  IsISO8601,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  Max,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import {
+  NOTIFICATION_CHANNELS,
+  STOREFRONT_PLATFORMS,
+  type NotificationChannel,
+  type StorefrontPlatform,
+} from '../../domain/order';
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+const BCP47_LOCALE = /^[a-z]{2,3}(-[A-Za-z]{2,4})?(-[A-Z]{2}|-\d{3})?$/;
+const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export class SmsConsentRequest {
+  @IsBoolean()
+  granted!: boolean;
+
+  /** When the buyer gave (or refused) consent: evidence for carriers' and regulators' questions. */
+  @IsISO8601({ strict: true })
+  recordedAt!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  source!: string;
+}
+
+export class BuyerRequest {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+
+  @ValidateIf((buyer: BuyerRequest) => buyer.email !== undefined || buyer.phone === undefined)
+  @IsEmail({}, { message: 'email must be a valid address; a buyer needs an email or a phone' })
+  @MaxLength(254)
+  email?: string;
+
+  @ValidateIf((buyer: BuyerRequest) => buyer.phone !== undefined || buyer.email === undefined)
+  @Matches(E164, { message: 'phone must be in E.164 form (+15551234567); a buyer needs an email or a phone' })
+  phone?: string;
+
+  @IsOptional()
+  @Matches(BCP47_LOCALE, { message: 'locale must be a BCP 47 tag such as en, vi or ru-RU' })
+  locale?: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(NOTIFICATION_CHANNELS, {
+    each: true,
+    message: `each notificationChannels entry must be one of ${NOTIFICATION_CHANNELS.join(', ')}`,
+  })
+  notificationChannels?: NotificationChannel[];
+
+  @ValidateIf(
+    (buyer: BuyerRequest) =>
+      buyer.smsConsent !== undefined || (buyer.notificationChannels ?? []).includes('sms'),
+  )
+  @IsObject({ message: 'smsConsent is required when sms is a notification channel' })
+  @ValidateNested()
+  @Type(() => SmsConsentRequest)
+  smsConsent?: SmsConsentRequest;
+}
+
+export class ShippingAddressRequest {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  line1!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  line2?: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  city!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  region?: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(20)
+  postalCode!: string;
+
+  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as US or VN' })
+  country!: string;
+}
+
+export class LineItemRequest {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  sku!: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  title!: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  quantity!: number;
+}
+
+export class SubmitOrderRequest {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(128)
+  externalOrderId!: string;
+
+  @IsIn(STOREFRONT_PLATFORMS, {
+    message: `storefrontPlatform must be one of ${STOREFRONT_PLATFORMS.join(', ')}`,
+  })
+  storefrontPlatform!: StorefrontPlatform;
+
+  @IsISO8601({ strict: true }, { message: 'placedAt must be an ISO 8601 date-time' })
+  placedAt!: string;
+
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => BuyerRequest)
+  buyer!: BuyerRequest;
+
+  @IsDefined()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ShippingAddressRequest)
+  shippingAddress!: ShippingAddressRequest;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => LineItemRequest)
+  lineItems!: LineItemRequest[];
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  fulfillmentCenterId?: string;
+
+  @IsOptional()
+  @Matches(CALENDAR_DATE, { message: 'promisedDeliveryDate must be a calendar date (YYYY-MM-DD)' })
+  @IsISO8601({ strict: true }, { message: 'promisedDeliveryDate must be a real calendar date' })
+  promisedDeliveryDate?: string;
+}
+
+export class CancelOrderRequest {
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  reason?: string;
+}

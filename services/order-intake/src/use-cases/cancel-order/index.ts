@@ -1,0 +1,2 @@
+export * from './cancel-order.command';
+export * from './cancel-order.use-case';

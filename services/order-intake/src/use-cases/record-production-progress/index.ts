@@ -1,0 +1,2 @@
+export * from './record-production-progress.command';
+export * from './record-production-progress.use-case';

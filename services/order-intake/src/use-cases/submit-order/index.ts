@@ -1,0 +1,2 @@
+export * from './submit-order.command';
+export * from './submit-order.use-case';

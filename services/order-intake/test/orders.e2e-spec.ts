@@ -1,0 +1,384 @@
+import { randomUUID } from 'node:crypto';
+import {
+  createEnvelope,
+  decodeEnvelope,
+  encodeEnvelope,
+  envelopeHeaders,
+  ProductionStepRecorded_StepType,
+  ReasonCode,
+  TOPICS,
+  TrackingState,
+  type EventEnvelope,
+} from '@tracking/events';
+import { createTestEnvironment, type MessageCollector, type TestEnvironment } from '@tracking/testing';
+import { DataSource } from 'typeorm';
+import { createOrderIntakeApp } from '../src/bootstrap';
+import { OrderIntakeConfig } from '../src/config/order-intake.config';
+
+interface OrderBody {
+  orderId: string;
+  status: string;
+  trackingToken: string;
+  trackingUrl: string;
+  externalOrderId: string;
+}
+
+interface ProblemBody {
+  status: number;
+  code: string;
+  detail: string;
+  errors?: Array<{ field: string; reason: string }>;
+}
+
+function orderSubmission(overrides: Record<string, unknown> = {}) {
+  return {
+    externalOrderId: `SHOP-${randomUUID().slice(0, 8)}`,
+    storefrontPlatform: 'shopify',
+    placedAt: '2026-11-20T09:15:00Z',
+    buyer: {
+      name: 'Linh Nguyen',
+      email: 'Linh@example.com',
+      phone: '+84901234567',
+      locale: 'vi-VN',
+      notificationChannels: ['email', 'sms'],
+      smsConsent: { granted: true, recordedAt: '2026-11-20T09:14:00Z', source: 'checkout' },
+    },
+    shippingAddress: {
+      line1: '12 Ly Thuong Kiet',
+      city: 'Hanoi',
+      postalCode: '100000',
+      country: 'vn',
+    },
+    lineItems: [{ sku: 'MUG-11OZ-WHITE', title: 'Custom mug', quantity: 2 }],
+    fulfillmentCenterId: 'fc-hanoi-1',
+    promisedDeliveryDate: '2026-12-02',
+    ...overrides,
+  };
+}
+
+describe('order-intake', () => {
+  let env: TestEnvironment<OrderIntakeConfig>;
+  let orderTopic: MessageCollector;
+  let acme: string;
+
+  beforeAll(async () => {
+    env = await createTestEnvironment({ configClass: OrderIntakeConfig, createApp: createOrderIntakeApp });
+    orderTopic = await env.kafka.collect(TOPICS.orders);
+    acme = await env.tokenFor('merchant', 'acme');
+  });
+
+  afterAll(() => env?.close());
+
+  async function storedOrderCount(): Promise<number> {
+    // Through the service's own pool: embedded PostgreSQL takes one connection at a time.
+    const rows: Array<{ count: string }> = await env.app
+      .get(DataSource)
+      .query('SELECT count(*) FROM order_intake.orders');
+    return Number(rows[0]!.count);
+  }
+
+  async function submit(body: unknown, token = acme) {
+    return env.request<OrderBody & ProblemBody>('POST', '/v1/orders', { token, body });
+  }
+
+  function eventsFor(orderId: string) {
+    return (message: { key: string | null }) => message.key === orderId;
+  }
+
+  describe('POST /v1/orders', () => {
+    it('accepts an order, answers with its tracking link and publishes ORDER_RECEIVED keyed by order id', async () => {
+      const submission = orderSubmission();
+
+      const response = await submit(submission);
+
+      expect(response.status).toBe(201);
+      expect(response.headers.get('location')).toBe(`/v1/orders/${response.body.orderId}`);
+      expect(response.body).toMatchObject({
+        status: 'ORDER_RECEIVED',
+        externalOrderId: submission.externalOrderId,
+      });
+      // 128 random bits need at least 22 base64url characters.
+      expect(response.body.trackingToken).toMatch(/^[A-Za-z0-9_-]{22,}$/);
+      expect(response.body.trackingUrl).toBe(`http://localhost:3006/t/${response.body.trackingToken}`);
+
+      const [message] = await orderTopic.waitFor(eventsFor(response.body.orderId));
+      const event = decodeEnvelope(message!.value);
+      expect(message!.headers['event-type'] ?? event.type).toBe('order.received');
+      expect(event).toMatchObject({
+        type: 'order.received',
+        orderId: response.body.orderId,
+        merchantId: 'acme',
+        source: { service: 'order-intake', upstream: 'shopify' },
+      });
+      expect(event.payload).toMatchObject({
+        $case: 'orderReceived',
+        value: {
+          externalOrderId: submission.externalOrderId,
+          storefrontPlatform: 'SHOPIFY',
+          trackingToken: response.body.trackingToken,
+          fulfillmentCentreId: 'fc-hanoi-1',
+          promisedDeliveryDate: '2026-12-02',
+          buyer: {
+            firstName: 'Linh',
+            lastName: 'Nguyen',
+            email: 'linh@example.com',
+            locale: 'vi-VN',
+            notificationPreferences: { email: true, sms: true },
+          },
+          shippingAddress: { city: 'Hanoi', countryCode: 'VN' },
+        },
+      });
+    });
+
+    it('answers a retry of the same payload with 200 and the same order, publishing nothing new', async () => {
+      const submission = orderSubmission();
+      const first = await submit(submission);
+      const retry = await submit(submission);
+
+      expect(first.status).toBe(201);
+      expect(retry.status).toBe(200);
+      expect(retry.body.orderId).toBe(first.body.orderId);
+      expect(retry.body.trackingToken).toBe(first.body.trackingToken);
+
+      await orderTopic.waitFor(eventsFor(first.body.orderId));
+      // Give a wrongly published second event time to arrive before counting.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(orderTopic.messages.filter(eventsFor(first.body.orderId))).toHaveLength(1);
+    });
+
+    it('refuses different content under an external order id already used, with 409', async () => {
+      const submission = orderSubmission();
+      await submit(submission);
+
+      const changed = await submit({
+        ...submission,
+        lineItems: [{ sku: 'TEE-M', title: 'Tee', quantity: 1 }],
+      });
+
+      expect(changed.status).toBe(409);
+      expect(changed.headers.get('content-type')).toContain('application/problem+json');
+      expect(changed.body.code).toBe('CONFLICT');
+    });
+
+    it('keeps the same external order id of two merchants apart', async () => {
+      const submission = orderSubmission();
+      const globex = await env.tokenFor('merchant', 'globex');
+
+      const first = await submit(submission);
+      const second = await submit(submission, globex);
+
+      expect(first.status).toBe(201);
+      expect(second.status).toBe(201);
+      expect(second.body.orderId).not.toBe(first.body.orderId);
+    });
+
+    it('names every bad field with 422 problem+json and stores nothing', async () => {
+      const before = await storedOrderCount();
+
+      const response = await submit(
+        orderSubmission({
+          storefrontPlatform: 'ebay',
+          placedAt: 'yesterday',
+          buyer: { name: '', email: 'not-an-email', locale: 'english' },
+          shippingAddress: { line1: '1 Main St', city: 'Springfield', postalCode: '12345', country: 'USA' },
+          lineItems: [{ sku: 'A', title: 'A thing', quantity: 0 }],
+          promisedDeliveryDate: '2026-02-30',
+        }),
+      );
+
+      expect(response.status).toBe(422);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+      expect(response.body.code).toBe('VALIDATION_FAILED');
+      const fields = response.body.errors!.map((error) => error.field).sort();
+      expect(fields).toEqual(
+        expect.arrayContaining([
+          'buyer.email',
+          'buyer.locale',
+          'buyer.name',
+          'lineItems.0.quantity',
+          'placedAt',
+          'promisedDeliveryDate',
+          'shippingAddress.country',
+          'storefrontPlatform',
+        ]),
+      );
+      expect(await storedOrderCount()).toBe(before);
+    });
+
+    it('requires a buyer contact, the nested objects, and SMS consent when SMS is chosen', async () => {
+      const noContact = await submit(orderSubmission({ buyer: { name: 'Ivan Petrov', locale: 'ru' } }));
+      expect(noContact.status).toBe(422);
+      expect(noContact.body.errors!.map((error) => error.field)).toEqual(
+        expect.arrayContaining(['buyer.email', 'buyer.phone']),
+      );
+
+      const { buyer: _buyer, shippingAddress: _address, ...withoutObjects } = orderSubmission();
+      const missing = await submit(withoutObjects);
+      expect(missing.status).toBe(422);
+      expect(missing.body.errors!.map((error) => error.field)).toEqual(
+        expect.arrayContaining(['buyer', 'shippingAddress']),
+      );
+
+      const smsWithoutConsent = await submit(
+        orderSubmission({ buyer: { name: 'Ivan', phone: '+79161234567', notificationChannels: ['sms'] } }),
+      );
+      expect(smsWithoutConsent.status).toBe(422);
+      expect(smsWithoutConsent.body.errors!.map((error) => error.field)).toContain('buyer.smsConsent');
+    });
+
+    it('answers malformed JSON with 400 problem+json', async () => {
+      const response = await env.request<ProblemBody>('POST', '/v1/orders', {
+        token: acme,
+        rawBody: '{"externalOrderId": "SHOP-1",',
+      });
+
+      expect(response.status).toBe(400);
+      expect(response.headers.get('content-type')).toContain('application/problem+json');
+    });
+
+    it('refuses a missing or forged credential with 401 and a fulfillment centre with 403', async () => {
+      const before = await storedOrderCount();
+
+      const anonymous = await env.request<ProblemBody>('POST', '/v1/orders', { body: orderSubmission() });
+      const forged = await submit(orderSubmission(), `${acme.slice(0, -4)}AAAA`);
+      const centre = await submit(orderSubmission(), await env.tokenFor('fulfillment_center', 'fc-hanoi-1'));
+
+      expect(anonymous.status).toBe(401);
+      expect(forged.status).toBe(401);
+      expect(centre.status).toBe(403);
+      expect(await storedOrderCount()).toBe(before);
+    });
+  });
+
+  describe('GET /v1/orders/:orderId', () => {
+    it("returns the merchant's own order and 404 for another merchant's or an unknown id", async () => {
+      const created = await submit(orderSubmission());
+      const globex = await env.tokenFor('merchant', 'globex');
+
+      const own = await env.request<OrderBody>('GET', `/v1/orders/${created.body.orderId}`, { token: acme });
+      const foreign = await env.request<ProblemBody>('GET', `/v1/orders/${created.body.orderId}`, {
+        token: globex,
+      });
+      const unknown = await env.request<ProblemBody>('GET', `/v1/orders/${randomUUID()}`, { token: acme });
+      const notAnId = await env.request<ProblemBody>('GET', '/v1/orders/not-an-id', { token: acme });
+
+      expect(own.status).toBe(200);
+      expect(own.body).toMatchObject({ orderId: created.body.orderId, status: 'ORDER_RECEIVED' });
+      expect(foreign.status).toBe(404);
+      expect(unknown.status).toBe(404);
+      expect(notAnId.status).toBe(404);
+    });
+  });
+
+  describe('POST /v1/orders/:orderId/cancel', () => {
+    it('cancels an order that is not packed yet and publishes order.cancelled', async () => {
+      const created = await submit(orderSubmission());
+
+      const cancelled = await env.request<OrderBody>('POST', `/v1/orders/${created.body.orderId}/cancel`, {
+        token: acme,
+        body: { reason: 'buyer changed their mind' },
+      });
+      const again = await env.request<OrderBody>('POST', `/v1/orders/${created.body.orderId}/cancel`, {
+        token: acme,
+        body: {},
+      });
+
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body.status).toBe('CANCELLED');
+      expect(again.status).toBe(200);
+      const events = await orderTopic.waitFor(eventsFor(created.body.orderId), { count: 2 });
+      const decoded = events.map((message) => decodeEnvelope(message.value));
+      expect(decoded.map((event) => event.type)).toEqual(['order.received', 'order.cancelled']);
+      expect(decoded[1]!.payload).toMatchObject({
+        $case: 'orderCancelled',
+        value: { reason: 'buyer changed their mind', requestedBy: 'MERCHANT' },
+      });
+      // A repeated cancel is answered, not published again.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(orderTopic.messages.filter(eventsFor(created.body.orderId))).toHaveLength(2);
+    });
+
+    it('refuses with 409 and a reason once production reports the order packed', async () => {
+      const created = await submit(orderSubmission());
+      const orderId = created.body.orderId;
+
+      await publishProductionStep(
+        orderId,
+        'acme',
+        ProductionStepRecorded_StepType.PRODUCTION_STARTED,
+        'IN_PRODUCTION',
+      );
+      await publishProductionStep(orderId, 'acme', ProductionStepRecorded_StepType.PACKED, 'PACKED');
+
+      const order = await eventually(async () => {
+        const response = await env.request<OrderBody>('GET', `/v1/orders/${orderId}`, { token: acme });
+        return response.body.status === 'PACKED' ? response : undefined;
+      });
+      expect(order.body.status).toBe('PACKED');
+
+      const refused = await env.request<ProblemBody>('POST', `/v1/orders/${orderId}/cancel`, {
+        token: acme,
+        body: {},
+      });
+      expect(refused.status).toBe(409);
+      expect(refused.body.code).toBe('CONFLICT');
+      expect(refused.body.detail).toMatch(/packed/);
+    });
+
+    it('is 404 for another merchant and changes nothing', async () => {
+      const created = await submit(orderSubmission());
+      const globex = await env.tokenFor('merchant', 'globex');
+
+      const refused = await env.request('POST', `/v1/orders/${created.body.orderId}/cancel`, {
+        token: globex,
+        body: {},
+      });
+      const own = await env.request<OrderBody>('GET', `/v1/orders/${created.body.orderId}`, { token: acme });
+
+      expect(refused.status).toBe(404);
+      expect(own.body.status).toBe('ORDER_RECEIVED');
+    });
+  });
+
+  async function publishProductionStep(
+    orderId: string,
+    merchantId: string,
+    step: ProductionStepRecorded_StepType,
+    state: TrackingState,
+  ): Promise<void> {
+    const event: EventEnvelope = createEnvelope({
+      orderId,
+      merchantId,
+      occurredAt: new Date(),
+      source: { service: 'production-status' },
+      payload: {
+        $case: 'productionStepRecorded',
+        value: {
+          step,
+          state,
+          reason: ReasonCode.REASON_CODE_UNSPECIFIED,
+          fulfillmentCentreId: 'fc-hanoi-1',
+          centreEventId: randomUUID(),
+          facility: '',
+          station: '',
+          operatorId: '',
+          note: '',
+          shipments: [],
+        },
+      },
+    });
+    await env.kafka.publish(TOPICS.production, [
+      { key: orderId, value: encodeEnvelope(event), headers: envelopeHeaders(event) },
+    ]);
+  }
+});
+
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const result = await probe();
+    if (result !== undefined) return result;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
