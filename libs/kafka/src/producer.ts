@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DependencyUnavailableError } from '@tracking/errors';
-import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 
 /** As Kafka carries them: bytes, and a list where a name repeats. */
 export type HeaderValue = string | Buffer | Array<string | Buffer>;
@@ -53,6 +53,9 @@ export class KafkajsEventPublisher extends EventPublisher {
       // what KIP-98 asks of an idempotent producer, which kafkajs still marks experimental.
       maxInFlightRequests: 1,
       allowAutoTopicCreation: true,
+      // Java-compatible murmur2 partitioning, so an order lands on the same partition whichever
+      // client (ours or a platform team's Java tooling) produces its events.
+      createPartitioner: Partitioners.DefaultPartitioner,
       // Bounded, even when idempotent (kafkajs warns about that at start): a send that never
       // returns would hold the relay's batch past its lease and past shutdown. The outbox row
       // stays unprocessed and is retried with backoff, so giving up here loses nothing.

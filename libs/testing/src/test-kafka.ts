@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Consumer, type IHeaders, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Consumer, type IHeaders, type Producer } from 'kafkajs';
 
 export interface ReceivedMessage {
   topic: string;
@@ -65,7 +65,10 @@ export class TestKafka {
     messages: Array<{ key: string; value: string | Buffer; headers?: Record<string, string> }>,
   ): Promise<void> {
     if (!this.producer) {
-      this.producer = this.kafka.producer({ allowAutoTopicCreation: true });
+      this.producer = this.kafka.producer({
+        allowAutoTopicCreation: true,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       await this.producer.connect();
     }
     await this.producer.send({ topic, messages });
