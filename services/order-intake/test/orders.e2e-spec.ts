@@ -325,6 +325,35 @@ describe('order-intake', () => {
       expect(refused.body.detail).toMatch(/packed/);
     });
 
+    it('keeps the order when production voids one label, and cancels it when production does', async () => {
+      const created = await submit(orderSubmission());
+      const orderId = created.body.orderId;
+      const statusOf = async () =>
+        (await env.request<OrderBody>('GET', `/v1/orders/${orderId}`, { token: acme })).body.status;
+
+      // Same partition, so the voided label is applied before production starts.
+      await publishProductionStep(orderId, 'acme', ProductionStepRecorded_StepType.LABEL_VOIDED, 'CANCELLED');
+      await publishProductionStep(
+        orderId,
+        'acme',
+        ProductionStepRecorded_StepType.PRODUCTION_STARTED,
+        'IN_PRODUCTION',
+      );
+      expect(
+        await eventually(async () => ((await statusOf()) === 'ORDER_RECEIVED' ? undefined : statusOf())),
+      ).toBe('IN_PRODUCTION');
+
+      await publishProductionStep(
+        orderId,
+        'acme',
+        ProductionStepRecorded_StepType.CANCELLED_IN_PRODUCTION,
+        'CANCELLED',
+      );
+      expect(
+        await eventually(async () => ((await statusOf()) === 'CANCELLED' ? 'CANCELLED' : undefined)),
+      ).toBe('CANCELLED');
+    });
+
     it('is 404 for another merchant and changes nothing', async () => {
       const created = await submit(orderSubmission());
       const globex = await env.tokenFor('merchant', 'globex');
@@ -349,6 +378,7 @@ describe('order-intake', () => {
     const event: EventEnvelope = createEnvelope({
       orderId,
       merchantId,
+      ...(step === ProductionStepRecorded_StepType.LABEL_VOIDED ? { shipmentId: randomUUID() } : {}),
       occurredAt: new Date(),
       source: { service: 'production-status' },
       payload: {

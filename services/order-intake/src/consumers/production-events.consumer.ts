@@ -1,17 +1,17 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { isEnvelopeOf, TOPICS, type EventEnvelope } from '@tracking/events';
+import { isEnvelopeOf, TOPICS, type EventEnvelope, type ProductionStepType } from '@tracking/events';
 import type { KafkaEventContext } from '@tracking/kafka';
 import type { ProductionProgress } from '../domain/order';
 import { RecordProductionProgressUseCase } from '../use-cases/record-production-progress';
 
-// Canonical states of a production step that matter to cancellation; QC failures, voided labels
-// and the like leave this service's view unchanged.
-const PROGRESS_BY_STATE: Readonly<Record<string, ProductionProgress | 'CANCELLED'>> = {
-  IN_PRODUCTION: 'IN_PRODUCTION',
+// Keyed by the step, not its canonical state: a voided label is CANCELLED for one shipment,
+// not for the order. QC failures and voided labels leave this service's view unchanged.
+const PROGRESS_BY_STEP: Readonly<Partial<Record<ProductionStepType, ProductionProgress | 'CANCELLED'>>> = {
+  PRODUCTION_STARTED: 'IN_PRODUCTION',
   PRODUCTION_COMPLETED: 'PRODUCTION_COMPLETED',
   PACKED: 'PACKED',
-  CANCELLED: 'CANCELLED',
+  CANCELLED_IN_PRODUCTION: 'CANCELLED',
 };
 
 @Controller()
@@ -21,7 +21,7 @@ export class ProductionEventsConsumer {
   @EventPattern<string>(TOPICS.production)
   async onProductionEvent(@Payload() event: EventEnvelope, @Ctx() context: KafkaEventContext): Promise<void> {
     if (!isEnvelopeOf(event, 'productionStepRecorded')) return;
-    const reported = PROGRESS_BY_STATE[event.payload.value.state];
+    const reported = PROGRESS_BY_STEP[event.payload.value.step as ProductionStepType];
     if (!reported) return;
     await this.recordProgress.execute(context.tx, {
       orderId: event.orderId,
