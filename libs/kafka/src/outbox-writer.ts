@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { TransactionContext } from '@tracking/db';
-import { encodeEnvelope, envelopeHeaders, topicForEventType, type EventEnvelope } from '@tracking/events';
+import {
+  deadLetterTopic,
+  encodeEnvelope,
+  envelopeHeaders,
+  topicForEventType,
+  type EventEnvelope,
+} from '@tracking/events';
 import { currentTraceHeaders } from '@tracking/telemetry';
+import { deadLetterMessage, type DeadLetterCause } from './dead-letter';
 import { KAFKA_OPTIONS, type ResolvedKafkaOptions } from './kafka.options';
 import { outboxChannel } from './messaging-tables.migration';
 import { OutboxRelay } from './outbox-relay';
@@ -18,18 +25,51 @@ const ROWS_PER_INSERT = 1_000;
 export class OutboxWriter {
   private readonly table: string;
   private readonly channel: string;
+  private readonly deadLetters: string;
 
   constructor(
-    @Inject(KAFKA_OPTIONS) options: Pick<ResolvedKafkaOptions, 'schema'>,
+    @Inject(KAFKA_OPTIONS) options: Pick<ResolvedKafkaOptions, 'schema' | 'serviceName'>,
     private readonly relay: OutboxRelay,
   ) {
     this.table = `"${options.schema}".outbox`;
     this.channel = outboxChannel(options.schema);
+    this.deadLetters = deadLetterTopic(options.serviceName);
   }
 
   async append(tx: TransactionContext, envelopes: readonly EventEnvelope[]): Promise<void> {
-    if (envelopes.length === 0) return;
-    const rows = envelopes.map(toOutboxRow);
+    await this.insert(tx, envelopes.map(toOutboxRow));
+  }
+
+  /**
+   * Dead-letters what a service accepted but later found it cannot apply (an early event whose
+   * order never came), in the same transaction that gives it up, so it is neither lost nor
+   * dead-lettered twice. Goes to the service's dead-letter topic with the reason in headers,
+   * exactly like a consumer's dead letters, so the replay tool and alerts treat both alike.
+   */
+  async appendDeadLetters(tx: TransactionContext, letters: readonly DeadLetterInput[]): Promise<void> {
+    await this.insert(
+      tx,
+      letters.map((letter) => {
+        const message = deadLetterMessage(
+          { key: letter.key, value: letter.value, headers: letter.headers ?? {} },
+          letter.cause,
+        );
+        return {
+          id: letter.id,
+          segment: letter.key,
+          topic: this.deadLetters,
+          eventType: 'dead-letter',
+          payload: message.value as Buffer,
+          headers: Object.fromEntries(
+            Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]),
+          ),
+        };
+      }),
+    );
+  }
+
+  private async insert(tx: TransactionContext, rows: readonly OutboxRow[]): Promise<void> {
+    if (rows.length === 0) return;
     for (let start = 0; start < rows.length; start += ROWS_PER_INSERT) {
       const chunk = rows.slice(start, start + ROWS_PER_INSERT);
       const params: unknown[] = [];
@@ -54,6 +94,15 @@ export class OutboxWriter {
     await tx.manager.query(`NOTIFY ${this.channel}`);
     tx.afterCommit(() => this.relay.wake());
   }
+}
+
+export interface DeadLetterInput {
+  /** Unique per letter: a retried transaction writes the same id, never a second letter. */
+  id: string;
+  key: string;
+  value: Buffer;
+  headers?: Record<string, string>;
+  cause: DeadLetterCause;
 }
 
 interface OutboxRow {

@@ -172,6 +172,43 @@ describe('outbox relay', () => {
     expect(row.processed_at).toBeNull();
     expect(orders.messages.filter((m) => m.key === orderId)).toHaveLength(0);
   });
+
+  it('dead-letters what a use case gives up on only when its transaction commits', async () => {
+    const service = await start();
+    const deadLetters = await kafka.collect(`tracking.dead-letter.${service.config.SERVICE_NAME}.v1`);
+    const orderId = randomUUID();
+    const letter = (note: string) => ({
+      id: randomUUID(),
+      key: orderId,
+      value: Buffer.from(JSON.stringify({ note })),
+      headers: { 'content-type': 'application/json' },
+      cause: {
+        reason: `gave up: ${note}`,
+        errorCode: 'NOT_FOUND' as const,
+        originalTopic: 'http:/v1/things',
+      },
+    });
+    const writer = service.app.get(OutboxWriter);
+
+    await expect(
+      service.app.get(UnitOfWork).run(async (tx) => {
+        await writer.appendDeadLetters(tx, [letter('rolled back')]);
+        throw new Error('the use case failed');
+      }),
+    ).rejects.toThrow('the use case failed');
+    await service.app.get(UnitOfWork).run((tx) => writer.appendDeadLetters(tx, [letter('committed')]));
+
+    const [received] = await deadLetters.waitFor((m) => m.key === orderId);
+    expect(JSON.parse(received!.value)).toEqual({ note: 'committed' });
+    expect(received!.headers).toMatchObject({
+      'x-dead-letter-reason': 'gave up: committed',
+      'x-dead-letter-error-code': 'NOT_FOUND',
+      'x-original-topic': 'http:/v1/things',
+      'content-type': 'application/json',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(deadLetters.messages.filter((m) => m.key === orderId)).toHaveLength(1);
+  });
 });
 
 /** Writes outbox rows with the library's writer but no relay running: a DataSource and the SQL alone. */
@@ -181,7 +218,7 @@ async function startWriterOnly(database: TestDatabase, schema: string) {
     url: database.url,
     extra: { max: 1 },
   }).initialize();
-  const writer = new OutboxWriter({ schema }, { wake: () => undefined } as never);
+  const writer = new OutboxWriter({ schema, serviceName: 'relay-test' }, { wake: () => undefined } as never);
   return {
     write: (envelopes: Parameters<OutboxWriter['append']>[1]) =>
       dataSource.transaction((manager) =>
