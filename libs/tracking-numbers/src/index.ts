@@ -1,0 +1,3 @@
+export * from './carriers';
+export type { TrackingNumberFormat } from './formats';
+export * from './validate';
