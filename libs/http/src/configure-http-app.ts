@@ -14,6 +14,12 @@ export interface HttpAppOptions {
    * SMS provider's status callbacks) lists them here and parses them itself.
    */
   acceptedMediaTypes?: string[];
+  /**
+   * Text media types whose body arrives as a string (e.g. `text/csv` for spreadsheet exports),
+   * bounded by `textLimit`. Each is also accepted.
+   */
+  textMediaTypes?: string[];
+  textLimit?: string;
 }
 
 const JSON_MEDIA_TYPES = ['application/json', 'application/*+json'];
@@ -78,7 +84,8 @@ function recordRequestDuration() {
  */
 export function configureHttpApp(app: INestApplication, options: HttpAppOptions = {}): INestApplication {
   const jsonLimit = options.jsonLimit ?? '1mb';
-  const accepted = options.acceptedMediaTypes ?? JSON_MEDIA_TYPES;
+  const textMediaTypes = options.textMediaTypes ?? [];
+  const accepted = [...(options.acceptedMediaTypes ?? JSON_MEDIA_TYPES), ...textMediaTypes];
   const express = app as NestExpressApplication;
 
   express.disable('x-powered-by');
@@ -86,6 +93,9 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions 
   express.use(requireAcceptedMediaType(accepted));
   // Registered before Nest's own parser, which then leaves JSON alone (it skips a parser already applied).
   express.useBodyParser('json', { limit: jsonLimit, type: JSON_MEDIA_TYPES });
+  if (textMediaTypes.length > 0) {
+    express.useBodyParser('text', { limit: options.textLimit ?? jsonLimit, type: textMediaTypes });
+  }
 
   app.useGlobalFilters(new ProblemDetailsFilter(jsonLimit));
   app.useGlobalPipes(new RequestValidationPipe());

@@ -1,6 +1,7 @@
 import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { type FieldViolation, ValidationFailedError } from '@tracking/errors';
-import type { ValidationError } from 'class-validator';
+import { plainToInstance } from 'class-transformer';
+import { validate, type ValidationError } from 'class-validator';
 
 /** The body itself is wrong (not an object, an array where one object belongs). */
 const WHOLE_BODY = '$';
@@ -26,6 +27,30 @@ export function validationFailure(errors: ValidationError[]): ValidationFailedEr
   return failureFor(fieldViolations(errors));
 }
 
+// Values are not echoed back in violations: they may be personal data and are already the client's.
+const VALIDATOR_OPTIONS = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  forbidUnknownValues: true,
+  validationError: { target: false, value: false },
+} as const;
+
+/**
+ * Validates one item of a bulk request with the same rules as a request body, so each item of a
+ * batch gets its own violations instead of the whole batch failing on the first bad one.
+ */
+export async function validateItem<T extends object>(
+  type: new () => T,
+  plain: unknown,
+): Promise<{ value: T; violations: [] } | { value?: undefined; violations: FieldViolation[] }> {
+  if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
+    return { violations: [{ field: WHOLE_BODY, reason: 'must be a JSON object' }] };
+  }
+  const value = plainToInstance(type, plain, { enableImplicitConversion: false });
+  const errors = await validate(value, VALIDATOR_OPTIONS);
+  return errors.length === 0 ? { value, violations: [] } : { violations: fieldViolations(errors) };
+}
+
 /** Only what arrives over HTTP is validated here; event payloads are decoded against their schema by the Kafka transport. */
 const HTTP_PARAMETER_TYPES = new Set<ArgumentMetadata['type']>(['body', 'query', 'param']);
 
@@ -37,14 +62,10 @@ const HTTP_PARAMETER_TYPES = new Set<ArgumentMetadata['type']>(['body', 'query',
 export class RequestValidationPipe extends ValidationPipe {
   constructor() {
     super({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      forbidUnknownValues: true,
+      ...VALIDATOR_OPTIONS,
       transform: true,
       // Strict JSON types: "5" is not a number in a body. Query DTOs convert with @Type().
       transformOptions: { enableImplicitConversion: false },
-      // Values are not echoed back: they may be personal data and are already the client's.
-      validationError: { target: false, value: false },
       exceptionFactory: validationFailure,
     });
   }
