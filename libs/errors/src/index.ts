@@ -1,1 +1,2 @@
 export * from './tracking-error';
+export * from './backoff';

@@ -7,7 +7,7 @@ import { deadLetterTopic, decodeEnvelope, type EventEnvelope } from '@tracking/e
 import { withRemoteTraceContext } from '@tracking/telemetry';
 import type { Consumer, EachBatchPayload, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { backoffDelay, sleep, withTimeout } from './backoff';
+import { backoffDelay, sleep, withTimeout } from '@tracking/errors';
 import { deadLetterMessage, errorCodeOf } from './dead-letter';
 import { takeHandlerFailure } from './handler-failure.interceptor';
 import { recordInInbox } from './inbox';

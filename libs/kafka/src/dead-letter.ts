@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { TrackingError, type ErrorCode } from '@tracking/errors';
 import { deadLetterTopic } from '@tracking/events';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
-import { withTimeout } from './backoff';
+import { withTimeout } from '@tracking/errors';
 import { createKafkaClient, type KafkaConnectionSettings } from './kafka-client';
 import {
   describeError,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Admin, Kafka } from 'kafkajs';
-import { withTimeout } from './backoff';
+import { withTimeout } from '@tracking/errors';
 import { KafkaBatchTransport } from './batch-transport';
 import { KAFKA_CLIENT } from './kafka-client';
 import { EventPublisher } from './producer';

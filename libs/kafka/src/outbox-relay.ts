@@ -10,7 +10,7 @@ import { PlatformConfig } from '@tracking/config';
 import { deadLetterTopic } from '@tracking/events';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { backoffDelay, sleep, withTimeout } from './backoff';
+import { backoffDelay, sleep, withTimeout } from '@tracking/errors';
 import { deadLetterMessage } from './dead-letter';
 import { kafkaConnectionSettings } from './kafka-client';
 import { KAFKA_OPTIONS, type ResolvedKafkaOptions } from './kafka.options';

@@ -1,6 +1,6 @@
 import { advisoryLockKey } from '@tracking/db';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { BackoffPolicy } from './backoff';
+import type { BackoffPolicy } from '@tracking/errors';
 
 export interface ClaimedOutboxRow {
   id: string;

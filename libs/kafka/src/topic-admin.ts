@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { withTimeout } from './backoff';
+import { withTimeout } from '@tracking/errors';
 import { createKafkaClient, type KafkaConnectionSettings } from './kafka-client';
 import { describeError } from './producer';
 
