@@ -1,2 +1,3 @@
 export * from './tracking-error';
 export * from './backoff';
+export * from './periodic-task';

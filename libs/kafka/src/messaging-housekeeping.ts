@@ -6,6 +6,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { PeriodicTask } from '@tracking/errors';
 import type { DataSource } from 'typeorm';
 import { pruneInbox } from './inbox';
 import { KAFKA_OPTIONS, type ResolvedKafkaOptions } from './kafka.options';
@@ -25,8 +26,7 @@ export class MessagingHousekeeping implements OnApplicationBootstrap, BeforeAppl
   private readonly logger = new Logger(MessagingHousekeeping.name);
   private readonly store: OutboxStore;
   private readonly backlog = messagingMetrics.outboxBacklog();
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task: PeriodicTask;
   private lastPrunedAt = 0;
 
   constructor(
@@ -34,20 +34,16 @@ export class MessagingHousekeeping implements OnApplicationBootstrap, BeforeAppl
     @InjectDataSource() private readonly dataSource: DataSource,
   ) {
     this.store = new OutboxStore(dataSource, settings.schema);
+    // tick reports its own failures; the task only keeps it running on schedule.
+    this.task = new PeriodicTask(settings.outbox.housekeepingIntervalMs, () => this.tick(), () => undefined);
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.tick().finally(() => {
-        this.running = undefined;
-      });
-    }, this.settings.outbox.housekeepingIntervalMs);
-    this.timer.unref();
+    this.task.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 
   async tick(now = Date.now()): Promise<void> {

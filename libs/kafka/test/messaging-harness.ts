@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigModule, loadConfig, PlatformConfig } from '@tracking/config';
 import { DatabaseModule, UnitOfWork } from '@tracking/db';
 import { createEnvelope, type EventEnvelope } from '@tracking/events';
-import type { TestDatabase } from '@tracking/testing';
+import { eventually as waitUntil, type TestDatabase } from '@tracking/testing';
 import type { MigrationInterface } from 'typeorm';
 import {
   KafkaBatchTransport,
@@ -110,26 +110,11 @@ export function noteOf(event: EventEnvelope | string | Buffer): string {
   return event.payload?.$case === 'orderCancelled' ? event.payload.value.reason : '';
 }
 
-/** Polls `condition` until it returns a value, failing with `what` after `timeoutMs`. */
-export async function eventually<T>(
+/** The shared `eventually`, with what is awaited named first, as these tests read best. */
+export function eventually<T>(
   what: string,
   condition: () => Promise<T | undefined | false> | T | undefined | false,
   timeoutMs = 20_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  for (;;) {
-    try {
-      const value = await condition();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return waitUntil(condition, { what, timeoutMs, intervalMs: 50 });
 }

@@ -5,3 +5,4 @@ export * from './infra/test-infrastructure';
 export * from './infra/test-database';
 export * from './test-kafka';
 export * from './test-environment';
+export * from './eventually';

@@ -10,7 +10,12 @@ import {
   TrackingState,
   type EventEnvelope,
 } from '@tracking/events';
-import { createTestEnvironment, type MessageCollector, type TestEnvironment } from '@tracking/testing';
+import {
+  createTestEnvironment,
+  eventually,
+  type MessageCollector,
+  type TestEnvironment,
+} from '@tracking/testing';
 import { DataSource } from 'typeorm';
 import { createOrderIntakeApp } from '../src/bootstrap';
 import { OrderIntakeConfig } from '../src/config/order-intake.config';
@@ -402,13 +407,3 @@ describe('order-intake', () => {
     ]);
   }
 });
-
-async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await probe();
-    if (result !== undefined) return result;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

@@ -7,7 +7,12 @@ import {
   TOPICS,
   type EventEnvelope,
 } from '@tracking/events';
-import { createTestEnvironment, type MessageCollector, type TestEnvironment } from '@tracking/testing';
+import {
+  createTestEnvironment,
+  eventually,
+  type MessageCollector,
+  type TestEnvironment,
+} from '@tracking/testing';
 import { validateTrackingNumber } from '@tracking/tracking-numbers';
 import { createProductionStatusApp } from '../src/bootstrap';
 import { ProductionStatusConfig } from '../src/config/production-status.config';
@@ -556,13 +561,3 @@ describe('production-status', () => {
     });
   });
 });
-
-async function eventually<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await probe();
-    if (result !== undefined && result !== false) return result;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

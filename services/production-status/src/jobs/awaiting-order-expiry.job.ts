@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { UnitOfWork } from '@tracking/db';
+import { PeriodicTask } from '@tracking/errors';
 import { ProductionStatusConfig } from '../config/production-status.config';
 import { ProductionLedger } from '../use-cases/production-ledger';
 
@@ -12,32 +13,27 @@ const SWEEP_BATCH = 500;
 @Injectable()
 export class AwaitingOrderExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(AwaitingOrderExpiryJob.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly ledger: ProductionLedger,
     private readonly config: ProductionStatusConfig,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(
+      config.AWAITING_ORDER_SWEEP_INTERVAL_MS,
+      () => this.sweep(),
+      (error) =>
+        this.log.error(`sweep of reports awaiting their order failed; retrying next tick: ${String(error)}`),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.sweep()
-        .then(() => undefined)
-        .catch((error: unknown) =>
-          this.log.error(
-            `sweep of reports awaiting their order failed; retrying next tick: ${String(error)}`,
-          ),
-        )
-        .finally(() => (this.running = undefined));
-    }, this.config.AWAITING_ORDER_SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.task.stop();
   }
 
   /** Sweeps until nothing expired is left; returns how many reports were dead-lettered. */
