@@ -76,16 +76,37 @@ function describeRefusal(error: unknown): string {
   return 'the token is malformed';
 }
 
+// A storefront or a centre sends the same token on every request until it expires; checking its
+// signature again each time was a tenth of order intake's CPU. A verified token is remembered
+// until it expires, and never longer than this, so a key withdrawn from the JWKS stops counting soon.
+const VERIFIED_TOKEN_TTL_MS = 5 * 60_000;
+const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+
 /** Verifies bearer tokens against the configured key and turns their claims into a tenant. */
 @Injectable()
 export class TokenVerifier {
   private readonly key: VerificationKey;
+  private readonly verified = new Map<string, { principal: TenantPrincipal; until: number }>();
 
   constructor(private readonly config: PlatformConfig) {
     this.key = verificationKeyFrom(config);
   }
 
   async verify(token: string): Promise<TenantPrincipal> {
+    const now = Date.now();
+    const remembered = this.verified.get(token);
+    if (remembered && remembered.until > now) return remembered.principal;
+    if (remembered) this.verified.delete(token);
+    const { principal, expiresAt } = await this.verifySignature(token);
+    if (this.verified.size >= VERIFIED_TOKEN_CACHE_SIZE) {
+      // Maps iterate in insertion order: the first key is the oldest entry.
+      this.verified.delete(this.verified.keys().next().value!);
+    }
+    this.verified.set(token, { principal, until: Math.min(expiresAt, now + VERIFIED_TOKEN_TTL_MS) });
+    return principal;
+  }
+
+  private async verifySignature(token: string): Promise<{ principal: TenantPrincipal; expiresAt: number }> {
     const options = {
       issuer: this.config.AUTH_ISSUER,
       audience: this.config.AUTH_AUDIENCE,
@@ -119,6 +140,6 @@ export class TokenVerifier {
         `the token does not name a tenant (${TENANT_KIND_CLAIM}, ${TENANT_ID_CLAIM})`,
       );
     }
-    return { kind, id };
+    return { principal: { kind, id }, expiresAt: Number(payload.exp) * 1_000 };
   }
 }
