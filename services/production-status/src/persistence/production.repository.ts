@@ -71,6 +71,9 @@ export class ProductionRepository {
         .into(ProductionStepEntity)
         .values(steps.slice(start, start + INSERT_CHUNK))
         .orIgnore()
+        // TypeORM would copy the returned ids onto the values by position, so with skipped rows a
+        // duplicate would take a new row's id: the caller reads `raw` instead.
+        .updateEntity(false)
         .returning(['id'])
         .execute();
       for (const row of result.raw as Array<{ id: string }>) inserted.add(row.id);
