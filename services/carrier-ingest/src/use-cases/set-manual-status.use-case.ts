@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { UnitOfWork } from '@tracking/db';
+import { NotFoundError, ValidationFailedError } from '@tracking/errors';
+import type { CanonicalReasonCode, CanonicalState } from '@tracking/events';
+import { CarrierRepository } from '../persistence/carrier.repository';
+import { ScanLedger } from './scan-ledger';
+
+export interface ManualStatus {
+  state: CanonicalState;
+  reason?: CanonicalReasonCode;
+  note: string;
+  occurredAt?: string;
+}
+
+@Injectable()
+export class SetManualStatusUseCase {
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly repository: CarrierRepository,
+    private readonly ledger: ScanLedger,
+  ) {}
+
+  /** A status a person vouches for, kept as a MANUAL scan beside the carrier's. */
+  async execute(
+    merchantId: string,
+    shipmentId: string,
+    status: ManualStatus,
+    now = new Date(),
+  ): Promise<void> {
+    const occurredAt = status.occurredAt ? new Date(status.occurredAt) : now;
+    if (occurredAt.getTime() > now.getTime() + 5 * 60_000) {
+      throw new ValidationFailedError('occurredAt is in the future', [
+        { field: 'occurredAt', reason: 'must not be in the future' },
+      ]);
+    }
+    await this.unitOfWork.run(async (tx) => {
+      const shipment = await this.repository.lockShipment(tx.manager, shipmentId);
+      if (!shipment || shipment.merchantId !== merchantId) throw new NotFoundError('shipment', shipmentId);
+      await this.ledger.applyFacts(
+        tx,
+        shipment,
+        [
+          {
+            dedupeKey: `manual:${randomUUID()}`,
+            source: 'MANUAL',
+            state: status.state,
+            ...(status.reason ? { reason: status.reason } : {}),
+            rawCode: 'MANUAL',
+            rawDescription: `set by merchant ${merchantId}`,
+            note: status.note,
+            recordedBy: `merchant:${merchantId}`,
+            occurredAt,
+          },
+        ],
+        now,
+      );
+    });
+  }
+}
