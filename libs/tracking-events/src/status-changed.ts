@@ -35,6 +35,7 @@ function statusMessage(status: TrackStatus): TrackingStatus {
 export function statusChangedPayload(
   status: OrderStatus,
   previousState?: CanonicalState,
+  estimate?: { from: string; to: string; late: boolean },
 ): TrackingStatusChanged {
   return {
     order: statusMessage(status),
@@ -48,5 +49,8 @@ export function statusChangedPayload(
     partiallyDelivered: status.partiallyDelivered,
     decidingShipmentId: status.decidingShipmentId ?? '',
     previousState: previousState ?? 'TRACKING_STATE_UNSPECIFIED',
+    ...(estimate
+      ? { estimatedDeliveryFrom: estimate.from, estimatedDeliveryTo: estimate.to, late: estimate.late }
+      : { late: false }),
   };
 }

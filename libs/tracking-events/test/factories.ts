@@ -135,6 +135,9 @@ export const EXAMPLE_PAYLOADS: { [C in PayloadCase]: PayloadOf<C> } = {
     partiallyDelivered: false,
     decidingShipmentId: SHIPMENT_ID,
     previousState: 'IN_TRANSIT',
+    estimatedDeliveryFrom: '2026-11-25T00:00:00.000Z',
+    estimatedDeliveryTo: '2026-11-27T00:00:00.000Z',
+    late: false,
   },
   notificationDispatched: {
     notificationId: 'ntf_1',

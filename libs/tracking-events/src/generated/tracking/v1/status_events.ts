@@ -31,6 +31,16 @@ export interface TrackingStatusChanged {
   decidingShipmentId: string;
   /** The order state before this change, unset on the first status. */
   previousState: TrackingState;
+  /**
+   * The delivery window estimated with this status (tracking-api revises it on every event);
+   * unset while there is no estimate.
+   */
+  estimatedDeliveryFrom?: string | undefined;
+  estimatedDeliveryTo?:
+    | string
+    | undefined;
+  /** The estimated window has passed and the order is not delivered. */
+  late: boolean;
 }
 
 export interface ShipmentTrackingStatus {
@@ -105,6 +115,17 @@ export const TrackingStatusChanged: MessageFns<TrackingStatusChanged> = {
         : isSet(object.previous_state)
         ? trackingStateFromJSON(object.previous_state)
         : TrackingState.TRACKING_STATE_UNSPECIFIED,
+      estimatedDeliveryFrom: isSet(object.estimatedDeliveryFrom)
+        ? globalThis.String(object.estimatedDeliveryFrom)
+        : isSet(object.estimated_delivery_from)
+        ? globalThis.String(object.estimated_delivery_from)
+        : undefined,
+      estimatedDeliveryTo: isSet(object.estimatedDeliveryTo)
+        ? globalThis.String(object.estimatedDeliveryTo)
+        : isSet(object.estimated_delivery_to)
+        ? globalThis.String(object.estimated_delivery_to)
+        : undefined,
+      late: isSet(object.late) ? globalThis.Boolean(object.late) : false,
     };
   },
 
@@ -130,6 +151,15 @@ export const TrackingStatusChanged: MessageFns<TrackingStatusChanged> = {
     }
     if (message.previousState !== TrackingState.TRACKING_STATE_UNSPECIFIED) {
       obj.previousState = trackingStateToJSON(message.previousState);
+    }
+    if (message.estimatedDeliveryFrom !== undefined) {
+      obj.estimatedDeliveryFrom = message.estimatedDeliveryFrom;
+    }
+    if (message.estimatedDeliveryTo !== undefined) {
+      obj.estimatedDeliveryTo = message.estimatedDeliveryTo;
+    }
+    if (message.late !== false) {
+      obj.late = message.late;
     }
     return obj;
   },
