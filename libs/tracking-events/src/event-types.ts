@@ -24,6 +24,7 @@ export const EVENT_TYPES = {
   trackingStatusChanged: 'tracking.status-changed',
   notificationDispatched: 'notification.dispatched',
   storefrontSyncPushed: 'storefront-sync.pushed',
+  deliveryChangeRequested: 'order.delivery-change-requested',
 } as const satisfies { readonly [C in PayloadCase]: string };
 
 export type EventType = (typeof EVENT_TYPES)[PayloadCase];

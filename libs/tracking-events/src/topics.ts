@@ -25,6 +25,7 @@ export const ALL_TOPICS = Object.values(TOPICS) as readonly TopicName[];
 export const EVENT_TOPICS: { readonly [T in EventType]: TopicName } = {
   'order.received': TOPICS.orders,
   'order.cancelled': TOPICS.orders,
+  'order.delivery-change-requested': TOPICS.orders,
   'production.step-recorded': TOPICS.production,
   'shipment.registered': TOPICS.shipments,
   'carrier.scan-recorded': TOPICS.carrierScans,

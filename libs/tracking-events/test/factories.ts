@@ -159,6 +159,19 @@ export const EXAMPLE_PAYLOADS: { [C in PayloadCase]: PayloadOf<C> } = {
     detail: '',
     attempt: 1,
   },
+  deliveryChangeRequested: {
+    requestId: '0c7b7f62-3f0d-4a4e-8b0e-6e3f7a2b9d10',
+    newAddress: {
+      lines: ['1 Carlton House Terrace'],
+      city: 'London',
+      region: 'Greater London',
+      postalCode: 'SW1Y 5AH',
+      countryCode: 'GB',
+    },
+    preferredDate: '2026-11-27',
+    preferredTimeWindow: '09:00-12:00',
+    note: 'leave with the concierge',
+  },
 };
 
 export const PAYLOAD_CASES = Object.keys(EXAMPLE_PAYLOADS) as PayloadCase[];

@@ -6,7 +6,7 @@
 
 /* eslint-disable */
 import { NotificationDispatched } from "./notification_events";
-import { OrderCancelled, OrderReceived } from "./order_events";
+import { DeliveryChangeRequested, OrderCancelled, OrderReceived } from "./order_events";
 import { ProductionStepRecorded } from "./production_events";
 import { CarrierScanRecorded, ShipmentRegistered } from "./shipment_events";
 import { TrackingStatusChanged } from "./status_events";
@@ -44,6 +44,7 @@ export interface EventEnvelope {
     | { $case: "trackingStatusChanged"; value: TrackingStatusChanged }
     | { $case: "notificationDispatched"; value: NotificationDispatched }
     | { $case: "storefrontSyncPushed"; value: StorefrontSyncPushed }
+    | { $case: "deliveryChangeRequested"; value: DeliveryChangeRequested }
     | undefined;
 }
 
@@ -136,6 +137,13 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
         ? { $case: "storefrontSyncPushed", value: StorefrontSyncPushed.fromJSON(object.storefrontSyncPushed) }
         : isSet(object.storefront_sync_pushed)
         ? { $case: "storefrontSyncPushed", value: StorefrontSyncPushed.fromJSON(object.storefront_sync_pushed) }
+        : isSet(object.deliveryChangeRequested)
+        ? { $case: "deliveryChangeRequested", value: DeliveryChangeRequested.fromJSON(object.deliveryChangeRequested) }
+        : isSet(object.delivery_change_requested)
+        ? {
+          $case: "deliveryChangeRequested",
+          value: DeliveryChangeRequested.fromJSON(object.delivery_change_requested),
+        }
         : undefined,
     };
   },
@@ -188,6 +196,8 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       obj.notificationDispatched = NotificationDispatched.toJSON(message.payload.value);
     } else if (message.payload?.$case === "storefrontSyncPushed") {
       obj.storefrontSyncPushed = StorefrontSyncPushed.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "deliveryChangeRequested") {
+      obj.deliveryChangeRequested = DeliveryChangeRequested.toJSON(message.payload.value);
     }
     return obj;
   },

@@ -132,6 +132,23 @@ export function orderCancelled_RequestedByToJSON(object: OrderCancelled_Requeste
   }
 }
 
+/**
+ * order.delivery-change-requested: the buyer asked, from the tracking page, to change where or
+ * when the order is delivered. The merchant decides and arranges it with the carrier; the
+ * request carries the new address because the merchant cannot act without it.
+ */
+export interface DeliveryChangeRequested {
+  requestId: string;
+  /** Set when the buyer asked for another address. */
+  newAddress?:
+    | Address
+    | undefined;
+  /** Set when the buyer asked for another day (YYYY-MM-DD) and optionally a time window ("09:00-12:00"). */
+  preferredDate: string;
+  preferredTimeWindow: string;
+  note: string;
+}
+
 export const OrderReceived: MessageFns<OrderReceived> = {
   fromJSON(object: any): OrderReceived {
     return {
@@ -367,6 +384,54 @@ export const OrderCancelled: MessageFns<OrderCancelled> = {
     }
     if (message.requestedBy !== OrderCancelled_RequestedBy.REQUESTED_BY_UNSPECIFIED) {
       obj.requestedBy = orderCancelled_RequestedByToJSON(message.requestedBy);
+    }
+    return obj;
+  },
+};
+
+export const DeliveryChangeRequested: MessageFns<DeliveryChangeRequested> = {
+  fromJSON(object: any): DeliveryChangeRequested {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      newAddress: isSet(object.newAddress)
+        ? Address.fromJSON(object.newAddress)
+        : isSet(object.new_address)
+        ? Address.fromJSON(object.new_address)
+        : undefined,
+      preferredDate: isSet(object.preferredDate)
+        ? globalThis.String(object.preferredDate)
+        : isSet(object.preferred_date)
+        ? globalThis.String(object.preferred_date)
+        : "",
+      preferredTimeWindow: isSet(object.preferredTimeWindow)
+        ? globalThis.String(object.preferredTimeWindow)
+        : isSet(object.preferred_time_window)
+        ? globalThis.String(object.preferred_time_window)
+        : "",
+      note: isSet(object.note) ? globalThis.String(object.note) : "",
+    };
+  },
+
+  toJSON(message: DeliveryChangeRequested): unknown {
+    const obj: any = {};
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.newAddress !== undefined) {
+      obj.newAddress = Address.toJSON(message.newAddress);
+    }
+    if (message.preferredDate !== "") {
+      obj.preferredDate = message.preferredDate;
+    }
+    if (message.preferredTimeWindow !== "") {
+      obj.preferredTimeWindow = message.preferredTimeWindow;
+    }
+    if (message.note !== "") {
+      obj.note = message.note;
     }
     return obj;
   },
