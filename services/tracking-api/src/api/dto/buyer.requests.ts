@@ -1,0 +1,89 @@
+import { Type } from 'class-transformer';
+import {
+  IsDefined,
+  IsInt,
+  IsISO31661Alpha2,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+
+export class FeedbackRequest {
+  /** How well informed the buyer felt about their order, 1 (not at all) to 5 (fully). */
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  rating!: number;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(2_000)
+  comment?: string;
+}
+
+export class NewAddressRequest {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  line1!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  line2?: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  city!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  region?: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(20)
+  postalCode!: string;
+
+  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as US or VN' })
+  country!: string;
+}
+
+export class DeliveryChangeRequest {
+  @ValidateIf(
+    (request: DeliveryChangeRequest) => request.address !== undefined || request.preferredDate === undefined,
+  )
+  @IsDefined({ message: 'give a new address, a preferred date, or both' })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => NewAddressRequest)
+  address?: NewAddressRequest;
+
+  @ValidateIf(
+    (request: DeliveryChangeRequest) => request.preferredDate !== undefined || request.address === undefined,
+  )
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, {
+    message: 'preferredDate must be a calendar date (YYYY-MM-DD); give it, a new address, or both',
+  })
+  preferredDate?: string;
+
+  @IsOptional()
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, {
+    message: 'preferredTimeWindow must look like 09:00-12:00',
+  })
+  preferredTimeWindow?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  note?: string;
+}

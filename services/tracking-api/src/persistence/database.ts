@@ -1,0 +1,15 @@
+import type { ServiceDatabaseOptions } from '@tracking/db';
+import { messagingTablesMigration } from '@tracking/kafka';
+import { CreateReadModel1764576000300 } from './migrations/1764576000300-create-read-model';
+
+export const TRACKING_API_SCHEMA = 'tracking_api';
+
+/**
+ * This service's tables: used by the running service and by `npm run migrate`. The read model is
+ * queried with SQL rather than entities: its rows are projections, written and read whole.
+ */
+export const TRACKING_API_DATABASE: ServiceDatabaseOptions = {
+  schema: TRACKING_API_SCHEMA,
+  entities: [],
+  migrations: [messagingTablesMigration(TRACKING_API_SCHEMA), CreateReadModel1764576000300],
+};
