@@ -64,11 +64,17 @@ function addressOnTheWire(address: ShippingAddress) {
   };
 }
 
+/**
+ * The order happened when the buyer placed it; when the storefront got round to sending it is the
+ * recording time. A storefront that submits late (a backfill, an outage) then shows as
+ * information lag, and the order still comes first on its timeline.
+ */
 export function orderReceivedEvent(order: AcceptedOrder, acceptedAt: Date): EnvelopeOf<'orderReceived'> {
   return createEnvelope({
     orderId: order.id,
     merchantId: order.merchantId,
-    occurredAt: acceptedAt,
+    occurredAt: order.placedAt,
+    recordedAt: acceptedAt,
     source: { service: ORDER_INTAKE_SERVICE, upstream: order.storefrontPlatform },
     payload: {
       $case: 'orderReceived',
