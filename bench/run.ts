@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: order-intake's accepted orders per second and the outbox relay's throughput,
- * each beside a baseline measured in the same run on the same infrastructure (see README.md).
+ * `npm run bench`: order-intake's accepted orders per second, the outbox relay's throughput and
+ * production-status's batch ingestion, each beside a baseline measured in the same run on the
+ * same infrastructure (see README.md).
  * Writes bench/results/latest.json and bench/results/REPORT.md and prints the report.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { runHttpScenario } from './lib/http-scenario';
 import { chooseKafka, choosePostgres } from './lib/infrastructure';
 import { ROOT } from './lib/processes';
+import { runProductionScenario } from './lib/production-scenario';
 import { runRelayScenario } from './lib/relay-scenario';
 import { type BenchResults, type MachineInfo, renderMarkdown, summarize } from './lib/report';
 import { closeAllScopes, withScope } from './lib/scope';
@@ -58,7 +60,7 @@ async function main(): Promise<number> {
       settings: { ...settings, scenarios: [...settings.scenarios] },
       errors: {},
     };
-    // One scenario failing still leaves the other's figures worth reporting.
+    // One scenario failing still leaves the others' figures worth reporting.
     if (settings.scenarios.has('http')) {
       try {
         results.http = await runHttpScenario(postgres, kafka, settings, log);
@@ -73,6 +75,14 @@ async function main(): Promise<number> {
       } catch (error) {
         log(`relay scenario failed: ${describeError(error)}`);
         results.errors.relay = error instanceof Error ? error.message : String(error);
+      }
+    }
+    if (settings.scenarios.has('production')) {
+      try {
+        results.production = await runProductionScenario(postgres, kafka, settings, log);
+      } catch (error) {
+        log(`production scenario failed: ${describeError(error)}`);
+        results.errors.production = error instanceof Error ? error.message : String(error);
       }
     }
     return results;

@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { ENVELOPE_HEADERS } from '@tracking/events';
-import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
+import { type Consumer, Kafka, type KafkaMessage, logLevel, type Producer } from 'kafkajs';
 import { clock, sleep } from './stats';
 
 /**
- * The downstream end of the relay benchmark: a consumer of its own group reading the topic
- * from its end, recording when each event id first arrives. Both the relay and the bare
+ * Another name a message is known by besides its event-id header, for messages whose event id
+ * the benchmark never learns (production-status answers with shipment ids, not the event ids of
+ * its shipment.registered messages).
+ */
+export type ExtraId = (topic: string, message: KafkaMessage) => string | undefined;
+
+/**
+ * The downstream end of the Kafka benchmarks: a consumer of its own group reading its topics
+ * from their end, recording when each event id first arrives. Both the service and the bare
  * producer are timed until this has seen all they sent, so both include the same broker and
  * consumer path.
  */
@@ -18,7 +25,12 @@ export class ArrivalRecorder {
     private readonly producer: Producer,
   ) {}
 
-  static async start(brokers: string, topic: string): Promise<ArrivalRecorder> {
+  static async start(
+    brokers: string,
+    topicOrTopics: string | readonly string[],
+    extraId?: ExtraId,
+  ): Promise<ArrivalRecorder> {
+    const topics = typeof topicOrTopics === 'string' ? [topicOrTopics] : [...topicOrTopics];
     const kafka = new Kafka({
       clientId: 'bench-receiver',
       brokers: brokers.split(','),
@@ -30,17 +42,19 @@ export class ArrivalRecorder {
     const producer = kafka.producer({ allowAutoTopicCreation: true });
     const recorder = new ArrivalRecorder(consumer, producer);
     await Promise.all([consumer.connect(), producer.connect()]);
-    await consumer.subscribe({ topic, fromBeginning: false });
+    await consumer.subscribe({ topics, fromBeginning: false });
     await consumer.run({
       eachBatch: async ({ batch }) => {
         const at = clock();
         for (const message of batch.messages) {
           const id = message.headers?.[ENVELOPE_HEADERS.eventId]?.toString();
           if (id) recorder.record(id, at);
+          const extra = extraId?.(batch.topic, message);
+          if (extra) recorder.record(extra, at);
         }
       },
     });
-    await recorder.position(topic);
+    for (const topic of topics) await recorder.position(topic);
     return recorder;
   }
 

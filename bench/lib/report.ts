@@ -1,5 +1,6 @@
 import type { HttpScenarioResult } from './http-scenario';
 import type { KafkaKind, PostgresKind } from './infrastructure';
+import type { ProductionScenarioResult } from './production-scenario';
 import type { RelayScenarioResult } from './relay-scenario';
 import type { BenchSettings } from './settings';
 import { ratio } from './stats';
@@ -36,6 +37,7 @@ export interface BenchResults {
   settings: Omit<BenchSettings, 'scenarios'> & { scenarios: string[] };
   http?: HttpScenarioResult;
   relay?: RelayScenarioResult;
+  production?: ProductionScenarioResult;
   errors: Record<string, string>;
   summary: SummaryRow[];
 }
@@ -45,6 +47,8 @@ const TARGET_P99_MS = 50;
 const TARGET_SHARE_OF_BASELINE = 0.5;
 /** A paced run that delivered less than this share of its offered rate did not sustain it. */
 const SUSTAINED_SHARE = 0.98;
+/** production-status's batch endpoint, end to end onto Kafka, on the 2-core machine. */
+const TARGET_PRODUCTION_EVENTS_PER_S = 5_000;
 
 const number = (value: number, digits = 0): string =>
   Number.isFinite(value)
@@ -55,7 +59,7 @@ const pair = (p50: number, p99: number): string => `${ms(p50)} / ${ms(p99)}`;
 
 export function summarize(results: Omit<BenchResults, 'summary'>): SummaryRow[] {
   const rows: SummaryRow[] = [];
-  const { http, relay, settings } = results;
+  const { http, relay, production, settings } = results;
   if (http) {
     const { service, baseline } = http;
     const share = ratio(service.max.createdPerSecond, baseline.max.createdPerSecond);
@@ -183,13 +187,68 @@ export function summarize(results: Omit<BenchResults, 'summary'>): SummaryRow[] 
       },
     );
   }
+  if (production) {
+    const service = production.service.measured;
+    const baseline = production.baseline.measured;
+    const batches =
+      `Production batch ingestion (${number(service.events)} events, batches of ` +
+      `${number(service.batchSize)}, ${service.concurrency} in flight)`;
+    const counts = (phase: typeof service): string =>
+      `${number(phase.outcomes.accepted)} / ${number(phase.events - phase.outcomes.accepted)}` +
+      (phase.failedRequests > 0 ? `; ${number(phase.failedRequests)} failed requests` : '');
+    rows.push(
+      {
+        scenario: batches,
+        figure: 'events per second end to end onto Kafka',
+        measured: `${number(service.eventsPerSecondEndToEnd)}/s`,
+        baseline: `${number(baseline.eventsPerSecondEndToEnd)}/s`,
+        ratio: ratio(service.eventsPerSecondEndToEnd, baseline.eventsPerSecondEndToEnd),
+        target: `≥ ${number(TARGET_PRODUCTION_EVENTS_PER_S)}/s`,
+        met: service.eventsPerSecondEndToEnd >= TARGET_PRODUCTION_EVENTS_PER_S,
+      },
+      {
+        scenario: batches,
+        figure: 'events per second accepted by HTTP (until the last answer)',
+        measured: `${number(service.acceptedPerSecondHttp)}/s`,
+        baseline: `${number(baseline.acceptedPerSecondHttp)}/s`,
+        ratio: ratio(service.acceptedPerSecondHttp, baseline.acceptedPerSecondHttp),
+        target: '—',
+      },
+      {
+        scenario: batches,
+        figure: 'batch request latency p50 / p99',
+        measured: pair(service.latency.p50Ms, service.latency.p99Ms),
+        baseline: pair(baseline.latency.p50Ms, baseline.latency.p99Ms),
+        ratio: ratio(service.latency.p99Ms, baseline.latency.p99Ms),
+        target: '—',
+      },
+      {
+        scenario: batches,
+        figure: 'events accepted / not accepted',
+        measured: counts(service),
+        baseline: counts(baseline),
+        target: '0 not accepted',
+        met: service.outcomes.accepted === service.events && service.failedRequests === 0,
+      },
+      {
+        scenario: 'Production-status, outbox after the run',
+        figure: 'rows not published',
+        measured: `${number(production.service.database.unpublished)} of ${number(
+          production.service.database.outboxRows,
+        )}`,
+        baseline: '—',
+        target: '0',
+        met: production.service.database.unpublished === 0,
+      },
+    );
+  }
   return rows;
 }
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
 export function renderMarkdown(results: BenchResults): string {
-  const { machine, infrastructure, settings, http, relay } = results;
+  const { machine, infrastructure, settings, http, relay, production } = results;
   const gib = (bytes: number): string => `${number(bytes / 1024 ** 3, 1)} GiB`;
   const pg = infrastructure.postgres;
   const pgDescription =
@@ -211,7 +270,11 @@ export function renderMarkdown(results: BenchResults): string {
     `PostgreSQL: ${pgDescription}. Kafka: ${kafkaDescription}.`,
     `Phases of ${settings.durationS} s after a ${settings.warmupS} s warm-up, ${settings.connections} connections,` +
       ` fixed rate ${number(settings.rate)}/s, ${number(settings.relayEvents)} relay events,` +
-      ` relay steady phase ${settings.relaySteadyS} s.`,
+      ` relay steady phase ${settings.relaySteadyS} s.` +
+      (production
+        ? ` Production batches: ${number(settings.productionEvents)} events after ` +
+          `${number(settings.productionWarmupEvents)} warm-up, on ${number(production.orders)} orders.`
+        : ''),
     '',
   ];
   if (!pg.representative) {
@@ -235,8 +298,10 @@ export function renderMarkdown(results: BenchResults): string {
     'Baselines: for HTTP, a bare node:http handler doing one INSERT of the JSON body into the same ' +
       `PostgreSQL with a pool of the same size (${http?.baseline.poolSize ?? '—'}); for Kafka, a plain kafkajs ` +
       'producer sending the same messages to the same topic in batches of the relay’s claim size ' +
-      `(${relay?.relay.burst.batchSize ?? '—'}, ${relay?.relay.burst.concurrency ?? '—'} in flight). ` +
-      'Both are timed until a consumer has received every event.',
+      `(${relay?.relay.burst.batchSize ?? '—'}, ${relay?.relay.burst.concurrency ?? '—'} in flight); ` +
+      'for production batches, a bare node:http handler that parses the batch, stores it with one multi-row ' +
+      'INSERT and produces one message per event with one kafkajs send. ' +
+      'All are timed until a consumer has received every event.',
     '',
     'Notes:',
     '',
@@ -259,11 +324,29 @@ export function renderMarkdown(results: BenchResults): string {
         '201s (requests still in flight when a phase ended are stored but not counted).',
     );
   }
+  if (production) {
+    const { measured, ordersKnownInMs, ordersStored } = production.service;
+    const batches =
+      (settings.productionWarmupEvents + settings.productionEvents) / settings.productionBatchSize;
+    const reportedOnce = production.orders >= batches * Math.ceil(settings.productionBatchSize / 3);
+    lines.push(
+      `- Production batches: the same bodies (${number(production.meanRequestBytes / 1024)} KiB each) go to ` +
+        'both; each order of a batch is started, completed and packed (one UPS parcel), and no order is in ' +
+        `two batches${reportedOnce ? ' (each order is reported on once)' : '; with fewer orders than the batches need, they come round again as reprints'}. ` +
+        `production-status publishes ${number(measured.messages)} messages for ${number(measured.events)} events ` +
+        '(production.step-recorded, and shipment.registered per parcel) through its outbox; the baseline one per ' +
+        'event. End to end runs from the first request until the consumer has them all. The service had learnt ' +
+        `its ${number(production.orders)} orders from tracking.orders.v1 in ${number(ordersKnownInMs / 1_000, 1)} s ` +
+        `before the clock started (${number(ordersStored)} orders in its table, earlier scenarios' included).`,
+    );
+  }
   for (const [name, warnings] of [
     ['order-intake', http?.service.processWarnings],
     ['bare insert server', http?.baseline.processWarnings],
     ['relay service', relay?.relay.processWarnings],
     ['bare producer', relay?.baseline.processWarnings],
+    ['production-status', production?.service.processWarnings],
+    ['bare production server', production?.baseline.processWarnings],
   ] as const) {
     if (warnings && warnings.count > 0) {
       lines.push(`- ${name} logged ${warnings.count} warning or error line(s); see latest.json.`);

@@ -7,6 +7,9 @@ function positiveNumber(name: string, fallback: number): number {
   return value;
 }
 
+export const SCENARIOS = ['http', 'relay', 'production'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
 export interface BenchSettings {
   /** Each measured HTTP phase. */
   durationS: number;
@@ -22,21 +25,51 @@ export interface BenchSettings {
   relaySteadyS: number;
   /** Rows per transaction when pre-filling the outbox. */
   fillPerTransaction: number;
-  scenarios: ReadonlySet<'http' | 'relay'>;
+  /**
+   * Orders production-status is told about before the batches. By default enough for every order
+   * to be reported on once (started, completed, packed); fewer makes the batches come round again.
+   */
+  productionOrders: number;
+  /** Events per batch request (the service takes at most PRODUCTION_BATCH_MAX_EVENTS, 1,000). */
+  productionBatchSize: number;
+  /** Batch requests in flight at once. */
+  productionConcurrency: number;
+  /** Events posted before the measured ones, to the service and to the baseline alike. */
+  productionWarmupEvents: number;
+  /** Events in the measured part, in whole batches. */
+  productionEvents: number;
+  scenarios: ReadonlySet<ScenarioName>;
 }
 
 /** Everything is sized from BENCH_DURATION_S so one variable turns the run into a quick smoke run. */
 export function readSettings(): BenchSettings {
   const durationS = positiveNumber('BENCH_DURATION_S', 15);
   const scenarios = new Set(
-    (process.env.BENCH_SCENARIOS ?? 'http,relay')
+    (process.env.BENCH_SCENARIOS ?? SCENARIOS.join(','))
       .split(',')
       .map((name) => name.trim())
       .filter(Boolean),
   );
   for (const name of scenarios) {
-    if (name !== 'http' && name !== 'relay') throw new Error(`BENCH_SCENARIOS: unknown scenario "${name}"`);
+    if (!(SCENARIOS as readonly string[]).includes(name))
+      throw new Error(`BENCH_SCENARIOS: unknown scenario "${name}" (known: ${SCENARIOS.join(', ')})`);
   }
+  const batchSize = Math.round(positiveNumber('BENCH_PRODUCTION_BATCH', 1_000));
+  const concurrency = Math.round(positiveNumber('BENCH_PRODUCTION_CONCURRENCY', 4));
+  const wholeBatches = (events: number): number => Math.max(1, Math.ceil(events / batchSize)) * batchSize;
+  // 15 s gives 50,000 events: ten seconds' worth at the 5,000 events/s target.
+  const productionEvents = wholeBatches(
+    positiveNumber('BENCH_PRODUCTION_EVENTS', Math.round((durationS * 10) / 3) * 1_000),
+  );
+  const productionWarmupEvents = wholeBatches(
+    positiveNumber(
+      'BENCH_PRODUCTION_WARMUP_EVENTS',
+      Math.max(batchSize * concurrency, productionEvents / 10),
+    ),
+  );
+  // Three steps per order; see planProductionBatches.
+  const ordersForOnePass =
+    Math.ceil(batchSize / 3) * ((productionWarmupEvents + productionEvents) / batchSize);
   return {
     durationS,
     warmupS: positiveNumber('BENCH_WARMUP_S', Math.max(1, Math.round(durationS / 5))),
@@ -45,6 +78,11 @@ export function readSettings(): BenchSettings {
     relayEvents: Math.round(positiveNumber('BENCH_RELAY_EVENTS', 20_000)),
     relaySteadyS: positiveNumber('BENCH_RELAY_STEADY_S', Math.max(2, Math.round((durationS * 2) / 3))),
     fillPerTransaction: 100,
-    scenarios: scenarios as Set<'http' | 'relay'>,
+    productionOrders: Math.round(positiveNumber('BENCH_PRODUCTION_ORDERS', ordersForOnePass)),
+    productionBatchSize: batchSize,
+    productionConcurrency: concurrency,
+    productionWarmupEvents,
+    productionEvents,
+    scenarios: scenarios as Set<ScenarioName>,
   };
 }
