@@ -3,3 +3,4 @@ export * from './data-source-options';
 export * from './migrations';
 export * from './unit-of-work';
 export * from './database-readiness';
+export * from './bulk-insert';

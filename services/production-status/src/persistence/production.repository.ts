@@ -1,9 +1,23 @@
 import { Injectable } from '@nestjs/common';
+import { bulkInsert } from '@tracking/db';
 import { In, IsNull, type EntityManager } from 'typeorm';
 import { OrderEntity, ProductionStepEntity, ShipmentEntity, type StepStatus } from './entities';
 
-// Rows per INSERT: well under PostgreSQL's 65,535 parameters with the widest table.
-const INSERT_CHUNK = 500;
+const STEP_COLUMNS: Array<[string, (step: ProductionStepEntity) => unknown]> = [
+  ['id', (step) => step.id],
+  ['order_id', (step) => step.orderId],
+  ['fulfillment_centre_id', (step) => step.fulfillmentCentreId],
+  ['centre_event_id', (step) => step.centreEventId],
+  ['step', (step) => step.step],
+  ['occurred_at', (step) => step.occurredAt],
+  ['recorded_at', (step) => step.recordedAt],
+  ['status', (step) => step.status],
+  ['status_reason', (step) => step.statusReason],
+  ['state', (step) => step.state],
+  ['reason_code', (step) => step.reasonCode],
+  ['voided_shipment_id', (step) => step.voidedShipmentId],
+  ['report', (step) => JSON.stringify(step.report)],
+];
 
 @Injectable()
 export class ProductionRepository {
@@ -33,19 +47,28 @@ export class ProductionRepository {
     return locked!;
   }
 
+  /** One statement for all the orders a batch changed, not one round trip each. */
   async saveOrders(manager: EntityManager, orders: readonly OrderEntity[]): Promise<void> {
-    for (const order of orders) {
-      await manager.update(
-        OrderEntity,
-        { orderId: order.orderId },
-        {
-          packedAt: order.packedAt,
-          cancelledAt: order.cancelledAt,
-          deliveredAt: order.deliveredAt,
-          fulfillmentCentreId: order.fulfillmentCentreId,
-        },
+    if (orders.length === 0) return;
+    const params: unknown[] = [];
+    const rows = orders.map((order) => {
+      const at = params.push(
+        order.orderId,
+        order.packedAt,
+        order.cancelledAt,
+        order.deliveredAt,
+        order.fulfillmentCentreId,
       );
-    }
+      return `($${at - 4}::uuid, $${at - 3}::timestamptz, $${at - 2}::timestamptz, $${at - 1}::timestamptz, $${at}::text)`;
+    });
+    await manager.query(
+      `UPDATE production_status.orders AS o
+          SET packed_at = v.packed_at, cancelled_at = v.cancelled_at, delivered_at = v.delivered_at,
+              fulfillment_centre_id = v.centre, updated_at = now()
+         FROM (VALUES ${rows.join(', ')}) AS v (order_id, packed_at, cancelled_at, delivered_at, centre)
+        WHERE o.order_id = v.order_id`,
+      params,
+    );
   }
 
   /** The centre's event ids among `centreEventIds` that it has already sent. */
@@ -63,22 +86,18 @@ export class ProductionRepository {
 
   /** Inserts steps a concurrent request has not inserted first; returns the ids inserted. */
   async insertSteps(manager: EntityManager, steps: readonly ProductionStepEntity[]): Promise<Set<string>> {
-    const inserted = new Set<string>();
-    for (let start = 0; start < steps.length; start += INSERT_CHUNK) {
-      const result = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(ProductionStepEntity)
-        .values(steps.slice(start, start + INSERT_CHUNK))
-        .orIgnore()
-        // TypeORM would copy the returned ids onto the values by position, so with skipped rows a
-        // duplicate would take a new row's id: the caller reads `raw` instead.
-        .updateEntity(false)
-        .returning(['id'])
-        .execute();
-      for (const row of result.raw as Array<{ id: string }>) inserted.add(row.id);
-    }
-    return inserted;
+    const inserted = await bulkInsert(
+      manager,
+      'production_status.production_steps',
+      STEP_COLUMNS.map(([column]) => column),
+      steps.map((step) => Object.fromEntries(STEP_COLUMNS.map(([column, read]) => [column, read(step)]))),
+      {
+        casts: { report: 'jsonb' },
+        onConflict: 'ON CONFLICT (fulfillment_centre_id, centre_event_id) DO NOTHING',
+        returning: 'id',
+      },
+    );
+    return new Set(inserted as string[]);
   }
 
   async updateStep(manager: EntityManager, step: ProductionStepEntity): Promise<void> {
@@ -111,9 +130,32 @@ export class ProductionRepository {
   }
 
   async insertShipments(manager: EntityManager, shipments: readonly ShipmentEntity[]): Promise<void> {
-    for (let start = 0; start < shipments.length; start += INSERT_CHUNK) {
-      await manager.insert(ShipmentEntity, shipments.slice(start, start + INSERT_CHUNK));
-    }
+    await bulkInsert(
+      manager,
+      'production_status.shipments',
+      [
+        'id',
+        'order_id',
+        'carrier',
+        'tracking_number',
+        'service_level',
+        'package_count',
+        'weight_grams',
+        'packed_at',
+        'voided_at',
+      ],
+      shipments.map((shipment) => ({
+        id: shipment.id,
+        order_id: shipment.orderId,
+        carrier: shipment.carrier,
+        tracking_number: shipment.trackingNumber,
+        service_level: shipment.serviceLevel,
+        package_count: shipment.packageCount,
+        weight_grams: shipment.weightGrams,
+        packed_at: shipment.packedAt,
+        voided_at: shipment.voidedAt,
+      })),
+    );
   }
 
   async voidShipment(manager: EntityManager, shipmentId: string, voidedAt: Date): Promise<void> {
