@@ -2,3 +2,4 @@ export * from './configure-http-app';
 export * from './problem-details';
 export * from './problem-details.filter';
 export * from './validation';
+export * from './dto/postal-address.request';

@@ -1,3 +1,4 @@
+import { PostalAddressRequest } from '@tracking/http';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -9,7 +10,6 @@ import {
   IsEmail,
   IsIn,
   IsInt,
-  IsISO31661Alpha2,
   IsISO8601,
   IsNotEmpty,
   IsObject,
@@ -85,36 +85,6 @@ export class BuyerRequest {
   smsConsent?: SmsConsentRequest;
 }
 
-export class ShippingAddressRequest {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  line1!: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  line2?: string;
-
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  city!: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  region?: string;
-
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(20)
-  postalCode!: string;
-
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as US or VN' })
-  country!: string;
-}
-
 export class LineItemRequest {
   @IsString()
   @IsNotEmpty()
@@ -155,8 +125,8 @@ export class SubmitOrderRequest {
   @IsDefined()
   @IsObject()
   @ValidateNested()
-  @Type(() => ShippingAddressRequest)
-  shippingAddress!: ShippingAddressRequest;
+  @Type(() => PostalAddressRequest)
+  shippingAddress!: PostalAddressRequest;
 
   @IsArray()
   @ArrayMinSize(1)

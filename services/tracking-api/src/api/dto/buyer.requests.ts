@@ -1,9 +1,8 @@
+import { PostalAddressRequest } from '@tracking/http';
 import { Type } from 'class-transformer';
 import {
   IsDefined,
   IsInt,
-  IsISO31661Alpha2,
-  IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
@@ -28,36 +27,6 @@ export class FeedbackRequest {
   comment?: string;
 }
 
-export class NewAddressRequest {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(200)
-  line1!: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  line2?: string;
-
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(100)
-  city!: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  region?: string;
-
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(20)
-  postalCode!: string;
-
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as US or VN' })
-  country!: string;
-}
-
 export class DeliveryChangeRequest {
   @ValidateIf(
     (request: DeliveryChangeRequest) => request.address !== undefined || request.preferredDate === undefined,
@@ -65,8 +34,8 @@ export class DeliveryChangeRequest {
   @IsDefined({ message: 'give a new address, a preferred date, or both' })
   @IsObject()
   @ValidateNested()
-  @Type(() => NewAddressRequest)
-  address?: NewAddressRequest;
+  @Type(() => PostalAddressRequest)
+  address?: PostalAddressRequest;
 
   @ValidateIf(
     (request: DeliveryChangeRequest) => request.preferredDate !== undefined || request.address === undefined,
