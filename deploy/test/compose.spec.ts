@@ -369,13 +369,14 @@ describe('Kafka topics', () => {
     }
   });
 
-  it('keeps dead letters longer than events, with the same retention in compose', () => {
+  it('keeps events for good (the read model is rebuilt from them) and dead letters 30 days, as compose does', () => {
     const retention = (name: string): number =>
       kafkaTopics.find((resource) => resource.spec.topicName === name)!.spec.config['retention.ms'] as number;
     for (const topic of eventTopics) expect(retention(topic)).toBe(Number(init.RETENTION_MS));
     for (const topic of deadLetterTopics)
       expect(retention(topic)).toBe(Number(init.DEAD_LETTER_RETENTION_MS));
-    expect(Number(init.DEAD_LETTER_RETENTION_MS)).toBeGreaterThan(Number(init.RETENTION_MS));
+    expect(Number(init.RETENTION_MS)).toBe(-1);
+    expect(Number(init.DEAD_LETTER_RETENTION_MS)).toBe(30 * 24 * 3_600_000);
   });
 });
 

@@ -5,8 +5,11 @@ import { DatabaseModule, DatabaseReadiness } from '@tracking/db';
 import { HealthModule } from '@tracking/health';
 import { KafkaModule, KafkaReadiness } from '@tracking/kafka';
 import { LoggingModule } from '@tracking/logging';
+import { MerchantMetricsController } from './api/merchant-metrics.controller';
 import { MerchantOrdersController } from './api/merchant-orders.controller';
+import { OrderEvidenceController } from './api/order-evidence.controller';
 import { TrackController } from './api/track.controller';
+import { TrackingPageController } from './api/tracking-page.controller';
 import { TrackingApiConfig } from './config/tracking-api.config';
 import { TrackingEventsConsumer } from './consumers/tracking-events.consumer';
 import { parseEtaSettings } from './domain/delivery-estimate';
@@ -16,6 +19,8 @@ import { TRACKING_API_DATABASE } from './persistence/database';
 import { ReadModelRepository } from './persistence/read-model.repository';
 import { BuyerRequestsUseCase } from './use-cases/buyer-requests.use-case';
 import { ListOrdersUseCase } from './use-cases/list-orders.use-case';
+import { MerchantMetricsUseCase } from './use-cases/merchant-metrics.use-case';
+import { OrderEvidenceUseCase } from './use-cases/order-evidence.use-case';
 import { OrderProjector } from './use-cases/order-projector';
 import { TrackOrderUseCase } from './use-cases/track-order.use-case';
 
@@ -32,7 +37,14 @@ export class AppModule {
         AuthModule.forRoot(),
         HealthModule.forRoot({ checks: [DatabaseReadiness, KafkaReadiness] }),
       ],
-      controllers: [TrackController, MerchantOrdersController, TrackingEventsConsumer],
+      controllers: [
+        TrackController,
+        TrackingPageController,
+        MerchantOrdersController,
+        MerchantMetricsController,
+        OrderEvidenceController,
+        TrackingEventsConsumer,
+      ],
       providers: [
         {
           provide: ETA_SETTINGS,
@@ -48,6 +60,8 @@ export class AppModule {
         TrackOrderUseCase,
         BuyerRequestsUseCase,
         ListOrdersUseCase,
+        MerchantMetricsUseCase,
+        OrderEvidenceUseCase,
       ],
     };
   }

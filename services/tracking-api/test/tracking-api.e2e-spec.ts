@@ -208,7 +208,12 @@ describe('tracking-api', () => {
         scan(order, daysAgo(1), 'IN_TRANSIT', 'Departed facility', 'Da Nang'),
       );
 
-      const view = await trackedWhen(order.token, (current) => current.status.state === 'IN_TRANSIT');
+      // All six facts, not just the status: the topics are consumed concurrently, so the scans can
+      // be projected before the shipment registration that came earlier.
+      const view = await trackedWhen(
+        order.token,
+        (current) => current.status.state === 'IN_TRANSIT' && current.history.length === 6,
+      );
 
       expect(view.buyer.firstName).toBe('Linh');
       expect(view.destination).toEqual({ city: 'Hanoi', countryCode: 'VN' });

@@ -28,4 +28,13 @@ export class TrackingEventsConsumer {
   onCarrierScan(@Payload() event: EventEnvelope, @Ctx() context: KafkaEventContext): Promise<void> {
     return this.projector.apply(context.tx, event);
   }
+
+  /** Kept as evidence of what the buyer was told; they do not move the status. */
+  @EventPattern<string>(TOPICS.notifications)
+  onNotificationDispatched(
+    @Payload() event: EventEnvelope,
+    @Ctx() context: KafkaEventContext,
+  ): Promise<void> {
+    return this.projector.apply(context.tx, event);
+  }
 }

@@ -103,6 +103,8 @@ export interface OrderProjection {
   deliveredAt: Date | null;
   lastEventAt: Date;
   window: DeliveryWindow | null;
+  /** The window's end as estimated from the order alone: the yardstick of on-time delivery. */
+  firstWindowTo: Date;
   carriers: string[];
   validTracking: boolean;
   publicView: PublicView;
@@ -248,6 +250,27 @@ export function projectOrder(
         now,
       );
 
+  // What the buyer was first told, before production, carrier or scans were known. A function of
+  // order.received and the settings alone, so a rebuild gives it whatever order facts replay in.
+  const firstWindow = estimateDeliveryWindow(
+    {
+      receivedAt: new Date(received.occurredAt ?? received.recordedAt ?? now.toISOString()),
+      productionDays: settings.productionDays,
+      packedAt: null,
+      firstCarrierScanAt: null,
+      outForDeliveryAt: null,
+      deliveredAt: null,
+      carrierEstimate: null,
+      activeExceptionAt: null,
+      carrier: null,
+      serviceLevel: null,
+      destinationCountry: received.payload.value.shippingAddress?.countryCode ?? null,
+      promisedDate: received.payload.value.promisedDeliveryDate || null,
+    },
+    settings.transitTable,
+    now,
+  );
+
   const value = received.payload.value;
   const currentRank = status.milestoneRank;
   const pickupEnding = Boolean(milestones.AVAILABLE_FOR_PICKUP) && !milestones.OUT_FOR_DELIVERY;
@@ -301,13 +324,15 @@ export function projectOrder(
     packedAt,
     firstCarrierScanAt,
     deliveredAt: status.state === 'DELIVERED' ? deliveredAt : null,
+    // Tracking facts only: a notification or a buyer's request is not news about the parcel.
     lastEventAt: new Date(
-      all
-        .map((event) => event.recordedAt ?? '')
+      facts
+        .map(({ event }) => event.recordedAt ?? '')
         .sort()
         .at(-1) ?? now,
     ),
     window,
+    firstWindowTo: firstWindow.to,
     carriers: [
       ...new Set(shipments.filter((shipment) => !shipment.voided).map((shipment) => shipment.carrier)),
     ],

@@ -1,6 +1,7 @@
 import type { ServiceDatabaseOptions } from '@tracking/db';
 import { messagingTablesMigration } from '@tracking/kafka';
 import { CreateReadModel1764576000300 } from './migrations/1764576000300-create-read-model';
+import { AddFirstEtaAndMetricsIndexes1764576000500 } from './migrations/1764576000500-add-first-eta-and-metrics-indexes';
 
 export const TRACKING_API_SCHEMA = 'tracking_api';
 
@@ -11,5 +12,9 @@ export const TRACKING_API_SCHEMA = 'tracking_api';
 export const TRACKING_API_DATABASE: ServiceDatabaseOptions = {
   schema: TRACKING_API_SCHEMA,
   entities: [],
-  migrations: [messagingTablesMigration(TRACKING_API_SCHEMA), CreateReadModel1764576000300],
+  migrations: [
+    messagingTablesMigration(TRACKING_API_SCHEMA),
+    CreateReadModel1764576000300,
+    AddFirstEtaAndMetricsIndexes1764576000500,
+  ],
 };

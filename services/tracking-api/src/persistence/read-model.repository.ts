@@ -44,6 +44,7 @@ export interface OrderRecord {
   lastEventAt: Date;
   etaFrom: Date | null;
   etaTo: Date | null;
+  firstEtaTo: Date | null;
   carriers: string[];
   validTracking: boolean;
   publicView: PublicView;
@@ -75,6 +76,7 @@ const ORDER_COLUMNS: Array<[keyof OrderRecord, string, string?]> = [
   ['lastEventAt', 'last_event_at'],
   ['etaFrom', 'eta_from'],
   ['etaTo', 'eta_to'],
+  ['firstEtaTo', 'first_eta_to'],
   ['carriers', 'carriers', 'text[]'],
   ['validTracking', 'valid_tracking'],
   ['publicView', 'public_view', 'jsonb'],

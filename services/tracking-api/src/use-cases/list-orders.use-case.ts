@@ -45,9 +45,10 @@ export class ListOrdersUseCase {
   /** The merchant's own orders, newest first, filtered, with the attention reasons of each. */
   async list(merchantId: string, query: ListOrdersQuery, now = new Date()) {
     const to = query.to ? new Date(query.to) : now;
+    // Without `from`, the 30 days up to `to`, so an older `to` alone still names a period.
     const from = query.from
       ? new Date(query.from)
-      : new Date(now.getTime() - DEFAULT_PERIOD_DAYS * 86_400_000);
+      : new Date(to.getTime() - DEFAULT_PERIOD_DAYS * 86_400_000);
     if (from > to)
       throw new ValidationFailedError('from is after to', [
         { field: 'from', reason: 'must not be after to' },

@@ -4,6 +4,7 @@ import {
   createEnvelope,
   isEnvelopeOf,
   statusChangedPayload,
+  trackingEventFromEnvelope,
   type CanonicalState,
   type EnvelopeOf,
   type EventEnvelope,
@@ -44,6 +45,8 @@ export class OrderProjector {
     await this.repository.lockOrderFacts(tx.manager, event.orderId);
     const fresh = await this.repository.insertEvent(tx.manager, event);
     if (!fresh) return;
+    // Notifications and buyers' requests are kept as evidence but change nothing in the projection.
+    if (!trackingEventFromEnvelope(event)) return;
     const previous = await this.repository.lockOrder(tx.manager, event.orderId);
     const events = await this.repository.eventsOf(tx.manager, event.orderId);
     const received = events.find((candidate): candidate is EnvelopeOf<'orderReceived'> =>
@@ -114,6 +117,7 @@ export class OrderProjector {
       lastEventAt: projection.lastEventAt,
       etaFrom: projection.window?.from ?? null,
       etaTo: projection.window?.to ?? null,
+      firstEtaTo: projection.firstWindowTo,
       carriers: projection.carriers,
       validTracking: projection.validTracking,
       publicView: projection.publicView,

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { NotFoundError } from '@tracking/errors';
+import type { DataSource } from 'typeorm';
+import { buildEvidencePack, type EvidenceOrderSource, type EvidencePack } from '../domain/evidence-pack';
+import type { PublicView } from '../domain/order-projection';
+import { ReadModelRepository } from '../persistence/read-model.repository';
+
+interface EvidenceRow {
+  order_id: string;
+  merchant_id: string;
+  external_order_id: string;
+  storefront_platform: string;
+  placed_at: Date;
+  received_at: Date;
+  fulfillment_centre_id: string | null;
+  promised_delivery_date: string | null;
+  destination_city: string;
+  destination_country: string;
+  state: string;
+  state_reason: string | null;
+  state_occurred_at: Date;
+  packed_at: Date | null;
+  first_carrier_scan_at: Date | null;
+  delivered_at: Date | null;
+  eta_from: Date | null;
+  eta_to: Date | null;
+  first_eta_to: Date | null;
+  public_view: PublicView;
+}
+
+/** The dispute evidence pack of one of the merchant's orders; anyone else's is as unknown as a missing one. */
+@Injectable()
+export class OrderEvidenceUseCase {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: ReadModelRepository,
+  ) {}
+
+  async execute(merchantId: string, orderId: string, now = new Date()): Promise<EvidencePack> {
+    // One snapshot for the row and its facts, so the pack never mixes two versions of the order.
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const rows: EvidenceRow[] = await manager.query(
+        `SELECT order_id, merchant_id, external_order_id, storefront_platform, placed_at, received_at,
+                fulfillment_centre_id, to_char(promised_delivery_date, 'YYYY-MM-DD') AS promised_delivery_date,
+                destination_city, destination_country, state, state_reason, state_occurred_at, packed_at,
+                first_carrier_scan_at, delivered_at, eta_from, eta_to, first_eta_to, public_view
+           FROM tracking_api.orders WHERE order_id = $1 AND merchant_id = $2`,
+        [orderId, merchantId],
+      );
+      const row = rows[0];
+      if (!row) throw new NotFoundError('order', orderId);
+      const order: EvidenceOrderSource = {
+        orderId: row.order_id,
+        merchantId: row.merchant_id,
+        externalOrderId: row.external_order_id,
+        storefrontPlatform: row.storefront_platform,
+        placedAt: row.placed_at,
+        receivedAt: row.received_at,
+        fulfillmentCentreId: row.fulfillment_centre_id,
+        promisedDeliveryDate: row.promised_delivery_date,
+        destinationCity: row.destination_city,
+        destinationCountry: row.destination_country,
+        state: row.state,
+        stateReason: row.state_reason,
+        stateOccurredAt: row.state_occurred_at,
+        packedAt: row.packed_at,
+        firstCarrierScanAt: row.first_carrier_scan_at,
+        deliveredAt: row.delivered_at,
+        etaFrom: row.eta_from,
+        etaTo: row.eta_to,
+        firstEtaTo: row.first_eta_to,
+        publicView: row.public_view,
+      };
+      return buildEvidencePack(order, await this.repository.eventsOf(manager, orderId), now);
+    });
+  }
+}
