@@ -42,6 +42,12 @@ export interface RawMessage {
   headers: IHeaders | Record<string, HeaderValue | undefined>;
 }
 
+const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/;
+
+function isTopicName(name: string | undefined): name is string {
+  return name !== undefined && TOPIC_NAME.test(name);
+}
+
 export function errorCodeOf(error: unknown): ErrorCode {
   return error instanceof TrackingError ? error.code : 'INTERNAL';
 }
@@ -171,7 +177,9 @@ export async function replayDeadLetters(options: ReplayDeadLettersOptions): Prom
               resolveOffset(message.offset);
               result.examined += 1;
               const letter = readDeadLetter(batch.partition, message);
-              if (!letter.originalTopic || (options.filter && !options.filter(letter))) {
+              // Letters a service gave up on itself name where they came from (`http:...`,
+              // `notification:dispatch`), not a topic: there is nothing to republish them to.
+              if (!isTopicName(letter.originalTopic) || (options.filter && !options.filter(letter))) {
                 result.skipped += 1;
               } else {
                 republished.push({

@@ -1,0 +1,398 @@
+import { Injectable } from '@nestjs/common';
+import { In, type EntityManager } from 'typeorm';
+import { NO_PROGRESS, type OrderProgress } from '../domain/decide-notifications';
+import { withDefaults, type MerchantSettings } from '../domain/merchant-settings';
+import {
+  BuyerContactEntity,
+  DeliveryEntity,
+  DeliveryLogEntity,
+  MerchantSettingsEntity,
+  NotificationEntity,
+  OrderProgressEntity,
+  SmsOptOutEntity,
+  type DeliveryStatus,
+  type NotificationStatus,
+} from './entities';
+
+interface DeliveryRecord {
+  id: string;
+  notification_id: string;
+  order_id: string;
+  merchant_id: string;
+  channel: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: Date;
+  held_for_quiet_hours: boolean;
+  provider_message_id: string | null;
+  last_error: string | null;
+  completed_at: Date | null;
+  created_at: Date;
+}
+
+function toDelivery(record: DeliveryRecord): DeliveryEntity {
+  return Object.assign(new DeliveryEntity(), {
+    id: record.id,
+    notificationId: record.notification_id,
+    orderId: record.order_id,
+    merchantId: record.merchant_id,
+    channel: record.channel,
+    status: record.status,
+    attempts: record.attempts,
+    nextAttemptAt: record.next_attempt_at,
+    heldForQuietHours: record.held_for_quiet_hours,
+    providerMessageId: record.provider_message_id,
+    lastError: record.last_error,
+    completedAt: record.completed_at,
+    createdAt: record.created_at,
+  } satisfies DeliveryEntity);
+}
+
+/** Runs a statement and returns its rows whatever the command (TypeORM shapes UPDATE results differently). */
+async function rowsOf<T>(manager: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
+  try {
+    const result = await runner.query(sql, params, true);
+    return (result.records ?? []) as T[];
+  } finally {
+    if (!manager.queryRunner) await runner.release();
+  }
+}
+
+function progressOf(entity: OrderProgressEntity): OrderProgress {
+  return {
+    state: entity.state as OrderProgress['state'],
+    milestoneRank: entity.milestoneRank,
+    statusOccurredAt: entity.statusOccurredAt,
+    estimatedFrom: entity.estimatedFrom,
+    estimatedTo: entity.estimatedTo,
+    late: entity.late,
+    announcedWindowTo: entity.announcedWindowTo,
+    lateAnnounced: entity.lateAnnounced,
+    notifiedRank: entity.notifiedRank,
+    cancelled: entity.cancelled,
+  };
+}
+
+@Injectable()
+export class NotificationRepository {
+  // ---- merchant settings ------------------------------------------------------------------------
+
+  async settingsOf(manager: EntityManager, merchantId: string): Promise<MerchantSettings> {
+    const row = await manager.findOne(MerchantSettingsEntity, { where: { merchantId } });
+    return withDefaults(row?.settings);
+  }
+
+  async settingsOfMany(
+    manager: EntityManager,
+    merchantIds: readonly string[],
+  ): Promise<Map<string, MerchantSettings>> {
+    const rows =
+      merchantIds.length === 0
+        ? []
+        : await manager.find(MerchantSettingsEntity, {
+            where: { merchantId: In([...new Set(merchantIds)]) },
+          });
+    const stored = new Map(rows.map((row) => [row.merchantId, row.settings]));
+    return new Map(merchantIds.map((id) => [id, withDefaults(stored.get(id))]));
+  }
+
+  /** Locks the merchant's settings row (creating it) so concurrent PUTs apply one after the other. */
+  async lockSettings(manager: EntityManager, merchantId: string): Promise<MerchantSettings | null> {
+    const [row] = (await manager.query(
+      `SELECT settings FROM notification.merchant_settings WHERE merchant_id = $1 FOR UPDATE`,
+      [merchantId],
+    )) as Array<{ settings: MerchantSettings }>;
+    return row ? withDefaults(row.settings) : null;
+  }
+
+  async saveSettings(manager: EntityManager, merchantId: string, settings: MerchantSettings): Promise<void> {
+    await manager.query(
+      `INSERT INTO notification.merchant_settings (merchant_id, settings, updated_at) VALUES ($1, $2::jsonb, now())
+       ON CONFLICT (merchant_id) DO UPDATE SET settings = EXCLUDED.settings, updated_at = now()`,
+      [merchantId, JSON.stringify(settings)],
+    );
+  }
+
+  // ---- buyers --------------------------------------------------------------------------------
+
+  /** The first order.received wins: a redelivery or replay of it changes nothing. */
+  async insertContactIfAbsent(manager: EntityManager, contact: BuyerContactEntity): Promise<void> {
+    await manager.createQueryBuilder().insert().into(BuyerContactEntity).values(contact).orIgnore().execute();
+  }
+
+  async contactsOf(
+    manager: EntityManager,
+    orderIds: readonly string[],
+  ): Promise<Map<string, BuyerContactEntity>> {
+    if (orderIds.length === 0) return new Map();
+    const rows = await manager.find(BuyerContactEntity, { where: { orderId: In([...new Set(orderIds)]) } });
+    return new Map(rows.map((row) => [row.orderId, row]));
+  }
+
+  async contactOf(manager: EntityManager, orderId: string): Promise<BuyerContactEntity | null> {
+    return manager.findOne(BuyerContactEntity, { where: { orderId } });
+  }
+
+  /** A reply from the buyer's phone is consent (or its withdrawal) for every order with that number. */
+  async recordSmsConsent(
+    manager: EntityManager,
+    phone: string,
+    granted: boolean,
+    source: string,
+    at: Date,
+  ): Promise<number> {
+    const rows = await rowsOf<{ order_id: string }>(
+      manager,
+      `UPDATE notification.buyer_contacts
+          SET sms_consent_granted = $2, sms_consent_source = $3, sms_consent_recorded_at = $4
+        WHERE phone = $1
+       RETURNING order_id`,
+      [phone, granted, source, at],
+    );
+    return rows.length;
+  }
+
+  async optOut(manager: EntityManager, phone: string, at: Date): Promise<void> {
+    await manager.query(
+      `INSERT INTO notification.sms_opt_outs (phone, opted_out_at) VALUES ($1, $2)
+       ON CONFLICT (phone) DO UPDATE SET opted_out_at = GREATEST(notification.sms_opt_outs.opted_out_at, EXCLUDED.opted_out_at)`,
+      [phone, at],
+    );
+  }
+
+  async optIn(manager: EntityManager, phone: string): Promise<void> {
+    await manager.query(`DELETE FROM notification.sms_opt_outs WHERE phone = $1`, [phone]);
+  }
+
+  async optOutsOf(manager: EntityManager, phones: readonly string[]): Promise<Map<string, Date>> {
+    if (phones.length === 0) return new Map();
+    const rows = await manager.find(SmsOptOutEntity, { where: { phone: In([...new Set(phones)]) } });
+    return new Map(rows.map((row) => [row.phone, row.optedOutAt]));
+  }
+
+  /** False when the provider already delivered this reply (it retries callbacks). */
+  async recordSmsReply(
+    manager: EntityManager,
+    providerMessageId: string,
+    phone: string,
+    action: string,
+  ): Promise<boolean> {
+    const rows = (await manager.query(
+      `INSERT INTO notification.sms_replies (provider_message_id, phone, action) VALUES ($1, $2, $3)
+       ON CONFLICT (provider_message_id) DO NOTHING RETURNING provider_message_id`,
+      [providerMessageId, phone, action],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  // ---- order progress -------------------------------------------------------------------------
+
+  /** The order's progress, locked for this transaction, so two status events for one order serialize. */
+  async lockProgress(manager: EntityManager, orderId: string, merchantId: string): Promise<OrderProgress> {
+    await manager.query(
+      `INSERT INTO notification.order_progress (order_id, merchant_id) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING`,
+      [orderId, merchantId],
+    );
+    const row = await manager
+      .createQueryBuilder(OrderProgressEntity, 'p')
+      .where('p.orderId = :orderId', { orderId })
+      .setLock('pessimistic_write')
+      .getOne();
+    return row ? progressOf(row) : { ...NO_PROGRESS };
+  }
+
+  async saveProgress(manager: EntityManager, orderId: string, progress: OrderProgress): Promise<void> {
+    await manager.update(OrderProgressEntity, { orderId }, { ...progress });
+  }
+
+  async progressOfMany(
+    manager: EntityManager,
+    orderIds: readonly string[],
+  ): Promise<Map<string, OrderProgress>> {
+    if (orderIds.length === 0) return new Map();
+    const rows = await manager.find(OrderProgressEntity, { where: { orderId: In([...new Set(orderIds)]) } });
+    return new Map(rows.map((row) => [row.orderId, progressOf(row)]));
+  }
+
+  // ---- notifications -------------------------------------------------------------------------
+
+  /** False when the order already has a notification with this key: the "never twice" rule. */
+  async insertNotification(manager: EntityManager, notification: NotificationEntity): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(NotificationEntity)
+      .values(notification)
+      .orIgnore()
+      .updateEntity(false)
+      .returning(['id'])
+      .execute();
+    return (result.raw as unknown[]).length > 0;
+  }
+
+  async pendingNotificationsOf(manager: EntityManager, orderId: string): Promise<NotificationEntity[]> {
+    return manager
+      .createQueryBuilder(NotificationEntity, 'n')
+      .where('n.orderId = :orderId AND n.status = :status', { orderId, status: 'PENDING' })
+      .orderBy('n.createdAt')
+      .setLock('pessimistic_write')
+      .getMany();
+  }
+
+  async setNotificationStatus(
+    manager: EntityManager,
+    ids: readonly string[],
+    status: NotificationStatus,
+    detail: string | null,
+  ): Promise<void> {
+    if (ids.length === 0) return;
+    await manager.update(NotificationEntity, { id: In([...ids]) }, { status, statusDetail: detail });
+  }
+
+  async postponeNotification(manager: EntityManager, id: string, until: Date): Promise<void> {
+    await manager.update(NotificationEntity, { id }, { sendAfter: until });
+  }
+
+  /** Due notifications, locked; another replica skips them rather than waiting. */
+  async claimDueNotifications(
+    manager: EntityManager,
+    now: Date,
+    limit: number,
+  ): Promise<NotificationEntity[]> {
+    return manager
+      .createQueryBuilder(NotificationEntity, 'n')
+      .where('n.status = :status AND n.sendAfter <= :now', { status: 'PENDING', now })
+      .orderBy('n.sendAfter')
+      .limit(limit)
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .getMany();
+  }
+
+  async notificationsOf(
+    manager: EntityManager,
+    ids: readonly string[],
+  ): Promise<Map<string, NotificationEntity>> {
+    if (ids.length === 0) return new Map();
+    const rows = await manager.find(NotificationEntity, { where: { id: In([...new Set(ids)]) } });
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  async notificationsOfOrder(
+    manager: EntityManager,
+    merchantId: string,
+    orderId: string,
+  ): Promise<NotificationEntity[]> {
+    return manager.find(NotificationEntity, { where: { merchantId, orderId }, order: { createdAt: 'ASC' } });
+  }
+
+  // ---- deliveries ----------------------------------------------------------------------------
+
+  async insertDeliveries(manager: EntityManager, deliveries: readonly DeliveryEntity[]): Promise<void> {
+    if (deliveries.length === 0) return;
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(DeliveryEntity)
+      .values([...deliveries])
+      .orIgnore()
+      .updateEntity(false)
+      .execute();
+  }
+
+  /**
+   * Buyer messages of the order still waiting for their first attempt (held for quiet hours,
+   * usually) that a newer message of `rank` or higher makes stale. Locked for the caller.
+   */
+  async supersedableDeliveries(
+    manager: EntityManager,
+    orderId: string,
+    newerNotificationId: string,
+    rank: number,
+  ): Promise<Array<DeliveryEntity & { kind: string }>> {
+    const rows = await rowsOf<DeliveryRecord & { kind: string }>(
+      manager,
+      `SELECT d.*, n.kind FROM notification.deliveries d
+         JOIN notification.notifications n ON n.id = d.notification_id
+        WHERE d.order_id = $1 AND d.status = 'PENDING' AND d.attempts = 0 AND d.channel IN ('email', 'sms')
+          AND d.notification_id <> $2 AND n.rank <= $3 AND n.kind <> 'feedback_request'
+        FOR UPDATE OF d SKIP LOCKED`,
+      [orderId, newerNotificationId, rank],
+    );
+    return rows.map((row) => Object.assign(toDelivery(row), { kind: row.kind }));
+  }
+
+  /**
+   * Leases due deliveries to this replica and counts the attempt. Counting at the claim, not at
+   * the outcome, means a delivery whose send crashes the process still uses up its attempts.
+   */
+  async claimDueDeliveries(
+    manager: EntityManager,
+    limit: number,
+    leaseMs: number,
+  ): Promise<DeliveryEntity[]> {
+    const rows = await rowsOf<DeliveryRecord>(
+      manager,
+      `WITH due AS (
+         SELECT id FROM notification.deliveries
+          WHERE status = 'PENDING' AND next_attempt_at <= now() AND locked_until <= now()
+          ORDER BY next_attempt_at
+          LIMIT $1
+          FOR UPDATE SKIP LOCKED)
+       UPDATE notification.deliveries d
+          SET locked_until = now() + make_interval(secs => $2::double precision / 1000), attempts = d.attempts + 1
+         FROM due WHERE d.id = due.id
+       RETURNING d.*`,
+      [limit, leaseMs],
+    );
+    return rows.map(toDelivery).sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime());
+  }
+
+  async updateDelivery(
+    manager: EntityManager,
+    id: string,
+    change: Partial<
+      Pick<DeliveryEntity, 'status' | 'nextAttemptAt' | 'providerMessageId' | 'lastError' | 'completedAt'>
+    > & {
+      releaseLease?: boolean;
+    },
+  ): Promise<void> {
+    const { releaseLease, ...fields } = change;
+    await manager.update(DeliveryEntity, { id }, fields);
+    if (releaseLease) {
+      await manager.query(`UPDATE notification.deliveries SET locked_until = '-infinity' WHERE id = $1`, [
+        id,
+      ]);
+    }
+  }
+
+  async deliveriesOfOrder(
+    manager: EntityManager,
+    merchantId: string,
+    orderId: string,
+  ): Promise<DeliveryEntity[]> {
+    return manager.find(DeliveryEntity, { where: { merchantId, orderId }, order: { createdAt: 'ASC' } });
+  }
+
+  // ---- delivery log --------------------------------------------------------------------------
+
+  async insertLog(manager: EntityManager, entries: readonly DeliveryLogEntity[]): Promise<void> {
+    if (entries.length === 0) return;
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(DeliveryLogEntity)
+      .values([...entries])
+      .updateEntity(false)
+      .execute();
+  }
+
+  async logOfOrder(
+    manager: EntityManager,
+    merchantId: string,
+    orderId: string,
+  ): Promise<DeliveryLogEntity[]> {
+    return manager.find(DeliveryLogEntity, { where: { merchantId, orderId }, order: { recordedAt: 'ASC' } });
+  }
+}

@@ -1,0 +1,539 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { UnitOfWork, type TransactionContext } from '@tracking/db';
+import { backoffDelay, sleep } from '@tracking/errors';
+import { OutboxWriter } from '@tracking/kafka';
+import { scrubText } from '@tracking/logging';
+import { DeliveryFailure, type SendReceipt } from '../../channels/channel';
+import { ChannelRegistry } from '../../channels/registry';
+import { NotificationConfig } from '../../config/notification.config';
+import { buyerReach } from '../../domain/buyer-reach';
+import type { MerchantSettings } from '../../domain/merchant-settings';
+import { notificationMetrics } from '../../domain/metrics';
+import {
+  MERCHANT_ONLY_EXCEPTIONS,
+  MESSAGE_KIND_DEFINITIONS,
+  type Channel,
+  type MessageKind,
+} from '../../domain/message-kinds';
+import { nextSendableInstant } from '../../domain/quiet-hours';
+import { DeliveryEntity, type BuyerContactEntity, type NotificationEntity } from '../../persistence/entities';
+import { NotificationRepository } from '../../persistence/notification.repository';
+import { NotificationLedger, type LogEntry } from '../notification-ledger';
+import { composeMessage, type Composition } from './compose-message';
+
+interface SendJob {
+  delivery: DeliveryEntity;
+  notification: NotificationEntity;
+  composition: Composition;
+}
+
+type SendResult = { receipt: SendReceipt } | { failure: DeliveryFailure };
+
+// Where a dead letter of this service says it came from: not a topic, the dispatcher itself.
+const DISPATCH_ORIGIN = 'notification:dispatch';
+
+async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(workers);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The dispatcher's work. A round (1) expands notifications whose coalescing window has passed
+ * into one delivery per channel, deciding reachability, consent and quiet hours and dropping
+ * older buyer messages still held; (2) leases due deliveries in a short transaction, sends them
+ * with no transaction open (a slow SMTP server must not hold a database connection), and records
+ * each outcome with its delivery-log event in another. Transient failures retry with exponential
+ * backoff and jitter; permanent ones are recorded and left; after the last attempt the delivery
+ * is dead-lettered. A process that dies mid-send leaves a lease that runs out, and the delivery is
+ * tried again (at least once; SMTP cannot do better), with the same Message-ID / webhook-id.
+ */
+@Injectable()
+export class DispatchNotificationsUseCase {
+  private readonly log = new Logger('NotificationDispatcher');
+
+  constructor(
+    private readonly unitOfWork: UnitOfWork,
+    private readonly repository: NotificationRepository,
+    private readonly ledger: NotificationLedger,
+    private readonly channels: ChannelRegistry,
+    private readonly outbox: OutboxWriter,
+    private readonly config: NotificationConfig,
+  ) {}
+
+  /** `stopping` ends the round after the batch in hand. */
+  async runRound(signal: AbortSignal): Promise<{ expanded: number; attempted: number }> {
+    const batch = this.config.NOTIFICATION_DISPATCH_BATCH_SIZE;
+    let expanded = 0;
+    for (;;) {
+      const count = await this.unitOfWork.run((tx) => this.expandDue(tx, new Date()));
+      expanded += count;
+      if (count < batch || signal.aborted) break;
+    }
+    let attempted = 0;
+    while (!signal.aborted) {
+      const jobs = await this.unitOfWork.run((tx) => this.claimDue(tx, new Date()));
+      await forEachConcurrently(jobs, this.config.NOTIFICATION_DISPATCH_CONCURRENCY, (job) =>
+        this.sendAndRecord(job),
+      );
+      attempted += jobs.length;
+      if (jobs.length < batch) break;
+    }
+    return { expanded, attempted };
+  }
+
+  // ---- 1. notifications into deliveries -----------------------------------------------------
+
+  private async expandDue(tx: TransactionContext, now: Date): Promise<number> {
+    const due = await this.repository.claimDueNotifications(
+      tx.manager,
+      now,
+      this.config.NOTIFICATION_DISPATCH_BATCH_SIZE,
+    );
+    if (due.length === 0) return 0;
+    const contacts = await this.repository.contactsOf(
+      tx.manager,
+      due.map((n) => n.orderId),
+    );
+    const settings = await this.repository.settingsOfMany(
+      tx.manager,
+      due.map((n) => n.merchantId),
+    );
+    const optOuts = await this.repository.optOutsOf(
+      tx.manager,
+      [...contacts.values()].flatMap((contact) => (contact.phone ? [contact.phone] : [])),
+    );
+    for (const notification of due) {
+      const contact = contacts.get(notification.orderId);
+      await this.expand(tx, notification, contact, settings.get(notification.merchantId)!, optOuts, now);
+    }
+    return due.length;
+  }
+
+  private async expand(
+    tx: TransactionContext,
+    notification: NotificationEntity,
+    contact: BuyerContactEntity | undefined,
+    settings: MerchantSettings,
+    optOuts: ReadonlyMap<string, Date>,
+    now: Date,
+  ): Promise<void> {
+    const kind = notification.kind as MessageKind;
+    const setting = settings.messages[kind];
+    if (!setting.enabled) {
+      const detail = `${kind} messages are turned off in the merchant settings`;
+      await this.repository.setNotificationStatus(tx.manager, [notification.id], 'SKIPPED', detail);
+      await this.ledger.logNotSent(tx, notification, settings, detail);
+      return;
+    }
+    const forBuyer = !MERCHANT_ONLY_EXCEPTIONS.has(notification.triggerState as never);
+    const buyerChannels = setting.channels.filter((channel) => channel !== 'webhook');
+    const waitedMs = now.getTime() - notification.createdAt.getTime();
+    if (
+      !contact &&
+      forBuyer &&
+      buyerChannels.length > 0 &&
+      waitedMs < this.config.NOTIFICATION_CONTACT_WAIT_MS
+    ) {
+      // The order's details travel on another topic and may still be on their way.
+      const retryIn = Math.min(this.config.NOTIFICATION_CONTACT_WAIT_MS - waitedMs, 5_000);
+      await this.repository.postponeNotification(
+        tx.manager,
+        notification.id,
+        new Date(now.getTime() + retryIn),
+      );
+      return;
+    }
+
+    const zone = contact?.timeZone ?? settings.timeZone;
+    const buyerDue = MESSAGE_KIND_DEFINITIONS[kind].quietHoursExempt
+      ? now
+      : nextSendableInstant(now, zone, settings.quietHours);
+    const deliveries: DeliveryEntity[] = [];
+    const skipped: LogEntry[] = [];
+    const delivery = (
+      channel: Channel,
+      status: DeliveryEntity['status'],
+      at: Date,
+      detail: string | null,
+    ) => {
+      const entity = Object.assign(new DeliveryEntity(), {
+        id: randomUUID(),
+        notificationId: notification.id,
+        orderId: notification.orderId,
+        merchantId: notification.merchantId,
+        channel,
+        status,
+        attempts: 0,
+        nextAttemptAt: at,
+        heldForQuietHours: status === 'PENDING' && at > now,
+        providerMessageId: null,
+        lastError: detail,
+        completedAt: status === 'PENDING' ? null : now,
+        createdAt: now,
+      } satisfies DeliveryEntity);
+      deliveries.push(entity);
+      if (status === 'SKIPPED') {
+        skipped.push({
+          notification,
+          deliveryId: entity.id,
+          channel,
+          outcome: 'SKIPPED',
+          final: true,
+          detail,
+        });
+      }
+    };
+    for (const channel of setting.channels) {
+      if (channel === 'webhook') {
+        if (settings.webhook.url && settings.webhook.secret) delivery(channel, 'PENDING', now, null);
+        else delivery(channel, 'SKIPPED', now, 'no webhook URL in the merchant settings');
+        continue;
+      }
+      // Tracking-number and carrier-silence problems are the merchant's to solve, not the buyer's.
+      if (!forBuyer) continue;
+      const reach = buyerReach(channel, contact, contact?.phone ? optOuts.get(contact.phone) : undefined);
+      if (reach.reachable) delivery(channel, 'PENDING', buyerDue, null);
+      else delivery(channel, 'SKIPPED', now, reach.detail);
+    }
+    await this.repository.insertDeliveries(tx.manager, deliveries);
+    await this.ledger.log(tx, skipped, now);
+    await this.repository.setNotificationStatus(tx.manager, [notification.id], 'EXPANDED', null);
+    if (deliveries.some((d) => d.status === 'PENDING' && d.channel !== 'webhook')) {
+      await this.supersedeHeld(tx, notification, now);
+    }
+  }
+
+  /** Buyer messages held (for quiet hours) that this newer one makes stale are not sent at all. */
+  private async supersedeHeld(tx: TransactionContext, newer: NotificationEntity, now: Date): Promise<void> {
+    if (!MESSAGE_KIND_DEFINITIONS[newer.kind as MessageKind].supersedable) return;
+    const held = await this.repository.supersedableDeliveries(
+      tx.manager,
+      newer.orderId,
+      newer.id,
+      newer.rank,
+    );
+    if (held.length === 0) return;
+    const notifications = await this.repository.notificationsOf(
+      tx.manager,
+      held.map((delivery) => delivery.notificationId),
+    );
+    const detail = `superseded by the newer ${newer.kind} message`;
+    const entries: LogEntry[] = [];
+    for (const delivery of held) {
+      await this.repository.updateDelivery(tx.manager, delivery.id, {
+        status: 'SUPERSEDED',
+        lastError: detail,
+        completedAt: now,
+      });
+      entries.push({
+        notification: notifications.get(delivery.notificationId)!,
+        deliveryId: delivery.id,
+        channel: delivery.channel as Channel,
+        outcome: 'SKIPPED',
+        final: true,
+        detail,
+      });
+    }
+    await this.ledger.log(tx, entries, now);
+  }
+
+  // ---- 2. deliveries out ----------------------------------------------------------------------
+
+  private async claimDue(tx: TransactionContext, now: Date): Promise<SendJob[]> {
+    const leaseMs = this.config.NOTIFICATION_SEND_TIMEOUT_MS * 2 + 5_000;
+    const deliveries = await this.repository.claimDueDeliveries(
+      tx.manager,
+      this.config.NOTIFICATION_DISPATCH_BATCH_SIZE,
+      leaseMs,
+    );
+    if (deliveries.length === 0) return [];
+    const orderIds = deliveries.map((delivery) => delivery.orderId);
+    const notifications = await this.repository.notificationsOf(
+      tx.manager,
+      deliveries.map((d) => d.notificationId),
+    );
+    const contacts = await this.repository.contactsOf(tx.manager, orderIds);
+    const progress = await this.repository.progressOfMany(tx.manager, orderIds);
+    const settings = await this.repository.settingsOfMany(
+      tx.manager,
+      deliveries.map((d) => d.merchantId),
+    );
+    const optOuts = await this.repository.optOutsOf(
+      tx.manager,
+      [...contacts.values()].flatMap((contact) => (contact.phone ? [contact.phone] : [])),
+    );
+
+    const jobs: SendJob[] = [];
+    for (const delivery of deliveries) {
+      const notification = notifications.get(delivery.notificationId)!;
+      const contact = contacts.get(delivery.orderId);
+      const channel = delivery.channel as Channel;
+      const adapter = this.channels.get(channel);
+      if (!adapter.configured) {
+        await this.finish(
+          tx,
+          delivery,
+          notification,
+          'SKIPPED',
+          `${channel} channel not configured: ${adapter.configurationHint}`,
+          now,
+        );
+        continue;
+      }
+      if (delivery.attempts > this.config.NOTIFICATION_MAX_ATTEMPTS) {
+        // Claimed again and again without an outcome: each attempt ended the process. Poison.
+        await this.deadLetter(tx, delivery, notification, 'every attempt ended without an outcome', now);
+        continue;
+      }
+      if (channel !== 'webhook') {
+        // Consent is checked again at the last moment: a STOP may have come in since.
+        const reach = buyerReach(channel, contact, contact?.phone ? optOuts.get(contact.phone) : undefined);
+        if (!reach.reachable) {
+          await this.finish(tx, delivery, notification, 'SKIPPED', reach.detail, now);
+          continue;
+        }
+      }
+      const composition = composeMessage({
+        delivery,
+        notification,
+        contact,
+        settings: settings.get(delivery.merchantId)!,
+        progress: progress.get(delivery.orderId),
+        trackingBaseUrl: this.config.PUBLIC_TRACKING_BASE_URL,
+        now,
+      });
+      if ('unavailable' in composition) {
+        await this.finish(tx, delivery, notification, 'SKIPPED', composition.unavailable, now);
+        continue;
+      }
+      jobs.push({ delivery, notification, composition });
+    }
+    return jobs;
+  }
+
+  /** Sends in hand are not cut short by a shutdown: each is bounded by NOTIFICATION_SEND_TIMEOUT_MS. */
+  private async sendAndRecord(job: SendJob): Promise<void> {
+    const { channel } = job.composition.message;
+    const started = process.hrtime.bigint();
+    let result: SendResult;
+    try {
+      const adapter = this.channels.get(channel);
+      const timeout = AbortSignal.timeout(this.config.NOTIFICATION_SEND_TIMEOUT_MS);
+      result = { receipt: await adapter.send(job.composition.message.message as never, timeout) };
+    } catch (error) {
+      result = {
+        failure:
+          error instanceof DeliveryFailure
+            ? error
+            : new DeliveryFailure(`${channel} send failed: ${describe(error)}`, {
+                permanent: false,
+                cause: error,
+              }),
+      };
+    }
+    notificationMetrics.sendDuration().observe(
+      {
+        channel,
+        result: 'receipt' in result ? 'sent' : result.failure.permanent ? 'permanent' : 'transient',
+      },
+      Number(process.hrtime.bigint() - started) / 1e9,
+    );
+    // The send happened: recording it must not be given up lightly, or a lapsed lease sends it again.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.unitOfWork.run((tx) => this.recordOutcome(tx, job, result, new Date()));
+        return;
+      } catch (error) {
+        if (attempt >= 5) {
+          this.log.error(
+            `could not record the outcome of delivery ${job.delivery.id} (${channel}); it may be sent again: ${describe(error)}`,
+          );
+          return;
+        }
+        await sleep(backoffDelay(attempt, { initialDelayMs: 200, maxDelayMs: 5_000 }));
+      }
+    }
+  }
+
+  private async recordOutcome(
+    tx: TransactionContext,
+    job: SendJob,
+    result: SendResult,
+    now: Date,
+  ): Promise<void> {
+    const { delivery, notification, composition } = job;
+    const channel = delivery.channel as Channel;
+    const entry = {
+      notification,
+      deliveryId: delivery.id,
+      channel,
+      recipient: composition.recipient,
+      attempt: delivery.attempts,
+    };
+    if ('receipt' in result) {
+      await this.repository.updateDelivery(tx.manager, delivery.id, {
+        status: 'SENT',
+        providerMessageId: result.receipt.providerMessageId,
+        lastError: null,
+        completedAt: now,
+      });
+      await this.ledger.log(
+        tx,
+        [
+          {
+            ...entry,
+            outcome: 'SENT',
+            final: true,
+            detail: null,
+            providerMessageId: result.receipt.providerMessageId,
+          },
+        ],
+        now,
+      );
+      tx.afterCommit(() =>
+        notificationMetrics
+          .statusToSent()
+          .observe({ channel }, Math.max(0, (now.getTime() - notification.occurredAt.getTime()) / 1_000)),
+      );
+      return;
+    }
+    // Providers quote the address they refused: it goes nowhere, not even into last_error.
+    const reason = scrubText(result.failure.message);
+    if (result.failure.permanent) {
+      await this.repository.updateDelivery(tx.manager, delivery.id, {
+        status: 'FAILED',
+        lastError: reason,
+        completedAt: now,
+      });
+      await this.ledger.log(
+        tx,
+        [{ ...entry, outcome: 'FAILED', final: true, detail: `permanent failure, not retried: ${reason}` }],
+        now,
+      );
+      return;
+    }
+    if (delivery.attempts >= this.config.NOTIFICATION_MAX_ATTEMPTS) {
+      await this.deadLetter(tx, delivery, notification, reason, now, composition.recipient);
+      return;
+    }
+    const retryAt = new Date(
+      now.getTime() +
+        backoffDelay(delivery.attempts, {
+          initialDelayMs: this.config.NOTIFICATION_RETRY_INITIAL_DELAY_MS,
+          maxDelayMs: this.config.NOTIFICATION_RETRY_MAX_DELAY_MS,
+        }),
+    );
+    await this.repository.updateDelivery(tx.manager, delivery.id, {
+      status: 'PENDING',
+      nextAttemptAt: retryAt,
+      lastError: reason,
+      releaseLease: true,
+    });
+    await this.ledger.log(
+      tx,
+      [
+        {
+          ...entry,
+          outcome: 'FAILED',
+          final: false,
+          detail: `attempt ${delivery.attempts} failed, retrying at ${retryAt.toISOString()}: ${reason}`,
+        },
+      ],
+      now,
+    );
+  }
+
+  /** Ends a delivery without sending it (skipped), in the claim's transaction. */
+  private async finish(
+    tx: TransactionContext,
+    delivery: DeliveryEntity,
+    notification: NotificationEntity,
+    status: 'SKIPPED',
+    detail: string,
+    now: Date,
+  ): Promise<void> {
+    await this.repository.updateDelivery(tx.manager, delivery.id, {
+      status,
+      lastError: detail,
+      completedAt: now,
+    });
+    await this.ledger.log(
+      tx,
+      [
+        {
+          notification,
+          deliveryId: delivery.id,
+          channel: delivery.channel as Channel,
+          outcome: 'SKIPPED',
+          final: true,
+          detail,
+          attempt: delivery.attempts,
+        },
+      ],
+      now,
+    );
+  }
+
+  private async deadLetter(
+    tx: TransactionContext,
+    delivery: DeliveryEntity,
+    notification: NotificationEntity,
+    reason: string,
+    now: Date,
+    recipient: string | null = null,
+  ): Promise<void> {
+    const detail = `gave up after ${delivery.attempts} attempts, dead-lettered: ${reason}`;
+    await this.repository.updateDelivery(tx.manager, delivery.id, {
+      status: 'DEAD_LETTERED',
+      lastError: detail,
+      completedAt: now,
+    });
+    await this.ledger.log(
+      tx,
+      [
+        {
+          notification,
+          deliveryId: delivery.id,
+          channel: delivery.channel as Channel,
+          outcome: 'FAILED',
+          final: true,
+          detail,
+          recipient,
+          attempt: delivery.attempts,
+        },
+      ],
+      now,
+    );
+    // What an operator needs to find and resend it; never the recipient or the message body.
+    await this.outbox.appendDeadLetters(tx, [
+      {
+        id: delivery.id,
+        key: delivery.orderId,
+        value: Buffer.from(
+          JSON.stringify({
+            deliveryId: delivery.id,
+            notificationId: notification.id,
+            orderId: delivery.orderId,
+            merchantId: delivery.merchantId,
+            kind: notification.kind,
+            channel: delivery.channel,
+            attempts: delivery.attempts,
+          }),
+        ),
+        headers: { 'content-type': 'application/json', 'notification-channel': delivery.channel },
+        cause: { reason: detail, errorCode: 'DEPENDENCY_UNAVAILABLE', originalTopic: DISPATCH_ORIGIN },
+      },
+    ]);
+    this.log.warn(
+      `dead-lettered ${delivery.channel} delivery ${delivery.id} of order ${delivery.orderId}: ${reason}`,
+    );
+  }
+}

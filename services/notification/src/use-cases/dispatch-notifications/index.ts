@@ -1,0 +1,2 @@
+export * from './dispatch-notifications.use-case';
+export * from './dispatch-signal';

@@ -1,0 +1,2 @@
+export * from './handle-sms-reply.command';
+export * from './handle-sms-reply.use-case';

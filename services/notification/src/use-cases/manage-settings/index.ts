@@ -1,0 +1,2 @@
+export * from './manage-settings.use-case';
+export * from './update-settings.command';

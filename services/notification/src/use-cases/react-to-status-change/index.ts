@@ -1,0 +1,1 @@
+export * from './react-to-status-change.use-case';

@@ -1,0 +1,1 @@
+export * from './record-order.use-case';
