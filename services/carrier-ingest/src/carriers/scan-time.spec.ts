@@ -1,4 +1,3 @@
-import { candidateTimeZones } from './region-time-zones';
 import { offsetBetween, parseUtcOffset, resolveScanTime, ScanTimeError } from './scan-time';
 
 describe('resolveScanTime', () => {
@@ -146,16 +145,5 @@ describe('offsets', () => {
     expect(offsetBetween('2024-04-05T12:55:00', '2024-04-05T07:25:00Z')).toBe('+05:30');
     expect(offsetBetween('2024-04-05T12:55:10', '2024-04-05T16:55:00Z')).toBeUndefined();
     expect(offsetBetween('2024-04-05T12:55:00', 'later')).toBeUndefined();
-  });
-});
-
-describe('candidateTimeZones', () => {
-  it('is one zone for a region or a predominant zone, every zone of the country otherwise', () => {
-    expect(candidateTimeZones({ countryCode: 'us', region: ' new  york ' })).toEqual(['America/New_York']);
-    expect(candidateTimeZones({ countryCode: 'BR', region: 'AM' })).toEqual(['America/Manaus']);
-    expect(candidateTimeZones({ countryCode: 'ES', region: 'Canarias' })).toEqual(['Europe/Madrid']);
-    expect(candidateTimeZones({ countryCode: 'VN' })).toEqual(expect.arrayContaining(['Asia/Ho_Chi_Minh']));
-    expect(candidateTimeZones({ countryCode: 'US' }).length).toBeGreaterThan(5);
-    expect(candidateTimeZones({ city: 'Paris' })).toEqual([]);
   });
 });

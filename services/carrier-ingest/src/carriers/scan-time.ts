@@ -1,6 +1,6 @@
+import { candidateTimeZones } from '@tracking/time-zones';
 import { DateTime, FixedOffsetZone } from 'luxon';
 import type { NormalizedScan, ScanLocation } from './carrier-adapter';
-import { candidateTimeZones } from './region-time-zones';
 
 /**
  * Carriers write scan times in the scan's local time, with an offset (FedEx, most DHL) or

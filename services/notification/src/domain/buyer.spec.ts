@@ -1,26 +1,5 @@
 import { buyerReach } from './buyer-reach';
-import { buyerTimeZone } from './buyer-time-zone';
 import { messageLocale } from './locale';
-
-describe('buyerTimeZone', () => {
-  it.each([
-    ['VN', '', 'Asia/Ho_Chi_Minh'],
-    ['GB', 'Greater London', 'Europe/London'],
-    ['US', 'CA', 'America/Los_Angeles'],
-    ['US', 'New York', 'America/New_York'],
-    ['US', '', 'America/New_York'],
-    ['RU', '', 'Europe/Moscow'],
-    ['AU', 'WA', 'Australia/Perth'],
-    ['CA', 'BC', 'America/Vancouver'],
-    ['FR', '', 'Europe/Paris'],
-  ])('%s %p is read in %s', (country, region, zone) => {
-    expect(buyerTimeZone(country, region)).toBe(zone);
-  });
-
-  it('has no zone without a country', () => {
-    expect(buyerTimeZone('', 'CA')).toBeNull();
-  });
-});
 
 describe('messageLocale', () => {
   it('takes the buyer’s language, English for one without templates, the merchant’s default without any', () => {

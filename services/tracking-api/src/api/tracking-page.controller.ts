@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Controller, Get, Headers, HttpStatus, Param, Query, Res } from '@nestjs/common';
 import { Public } from '@tracking/auth';
 import { NotFoundError } from '@tracking/errors';
+import { timeZoneOf } from '@tracking/time-zones';
 import type { Response } from 'express';
-import { buyerTimeZone } from '../domain/buyer-time-zone';
 import { TrackOrderUseCase, type TrackedOrder } from '../use-cases/track-order.use-case';
 import { negotiatePageLocale } from './page/page-locale';
 import { renderLiveRegion, renderNotFoundPage, renderTrackingPage } from './page/tracking-page';
@@ -69,7 +69,9 @@ export class TrackingPageController {
 
     const context = {
       locale,
-      timeZone: buyerTimeZone(tracked.view.destination.countryCode),
+      // The page shows no more of the address than city and country, so the country decides;
+      // without one, UTC. The footer prints the zone used, so an hour off is never silent.
+      timeZone: timeZoneOf({ countryCode: tracked.view.destination.countryCode }) ?? 'UTC',
       token,
       version: tracked.version,
       nonce,

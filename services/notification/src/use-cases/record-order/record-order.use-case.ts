@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { TransactionContext } from '@tracking/db';
 import type { EnvelopeOf } from '@tracking/events';
+import { timeZoneOf } from '@tracking/time-zones';
 import { NotificationConfig } from '../../config/notification.config';
-import { buyerTimeZone } from '../../domain/buyer-time-zone';
 import { decideOrderConfirmation } from '../../domain/decide-notifications';
 import { BuyerContactEntity } from '../../persistence/entities';
 import { NotificationRepository } from '../../persistence/notification.repository';
@@ -46,7 +46,8 @@ export class RecordOrderUseCase {
         email: buyer?.email?.trim() || null,
         phone: buyer?.phone?.trim() || null,
         locale: buyer?.locale?.trim() || null,
-        timeZone: buyerTimeZone(order.shippingAddress?.countryCode, order.shippingAddress?.region),
+        // Quiet hours are read where the order ships to; null: in the merchant's zone, at send time.
+        timeZone: timeZoneOf(order.shippingAddress ?? {}) ?? null,
         emailChosen: buyer?.notificationPreferences?.email ?? false,
         smsChosen: buyer?.notificationPreferences?.sms ?? false,
         smsConsentGranted: consent?.granted ?? false,

@@ -1,13 +1,9 @@
-import { getCountry } from 'countries-and-timezones';
-import type { ScanLocation } from './carrier-adapter';
-
 /**
- * Where a scan happened, as IANA time zones to read its local time in. Carriers name a country
- * and often a state or province; a country with one zone needs nothing more, a country spanning
- * several needs the region. A state that itself spans zones is read in the zone most of its
- * people live in (Texas is Central although El Paso is Mountain, Kentucky Eastern although its
- * west is Central): carriers give no finer place than the city, and a table of cities is not
- * worth its upkeep for the hour it would fix on the few scans made there.
+ * States, provinces and territories of the countries that span several zones, each read in one
+ * IANA zone. A region that itself spans zones is read in the zone most of its people live in
+ * (Texas is Central although El Paso is Mountain, Kentucky Eastern although its west is Central):
+ * addresses and carrier scans give no finer place than the city, and a table of cities is not
+ * worth its upkeep for the hour it would fix in the few places it matters.
  */
 
 /** US states, DC and the territories that USPS and UPS report as states, by USPS code. */
@@ -218,12 +214,15 @@ const BR_STATE_ZONES: Readonly<Record<string, string>> = {
   TO: 'America/Araguaina',
 };
 
-interface RegionTable {
+export interface RegionTable {
+  /** Region code → IANA zone. */
   readonly zones: Readonly<Record<string, string>>;
+  /** English name (upper case, single spaces) → region code. */
   readonly names?: Readonly<Record<string, string>>;
 }
 
-const REGION_TABLES: Readonly<Record<string, RegionTable>> = {
+/** The region tables, by ISO 3166-1 alpha-2 country code. */
+export const REGION_ZONES: Readonly<Record<string, RegionTable>> = {
   US: { zones: US_STATE_ZONES, names: US_STATE_NAMES },
   CA: { zones: CA_PROVINCE_ZONES, names: CA_PROVINCE_NAMES },
   AU: { zones: AU_STATE_ZONES, names: AU_STATE_NAMES },
@@ -231,45 +230,15 @@ const REGION_TABLES: Readonly<Record<string, RegionTable>> = {
 };
 
 /**
- * Countries whose zones disagree but where one zone holds nearly everyone, so a scan with no
- * region is read there: China (Urumqi time is unofficial), Spain (the Canaries), Portugal
- * (Azores, Madeira), New Zealand (Chatham), Chile (Easter Island, Magallanes), Ecuador
- * (Galápagos), Ukraine (Crimea), Kazakhstan and Mongolia. Countries split across large
- * populations (US, Canada, Australia, Brazil, Mexico, Russia, Indonesia) are not guessed.
+ * The zone of a region of a country (alpha-2), the region given by its code or English name in
+ * any case and spacing; undefined when the country has no table or the region is not in it.
  */
-const PREDOMINANT_ZONES: Readonly<Record<string, string>> = {
-  CN: 'Asia/Shanghai',
-  ES: 'Europe/Madrid',
-  PT: 'Europe/Lisbon',
-  NZ: 'Pacific/Auckland',
-  CL: 'America/Santiago',
-  EC: 'America/Guayaquil',
-  UA: 'Europe/Kyiv',
-  KZ: 'Asia/Almaty',
-  MN: 'Asia/Ulaanbaatar',
-};
-
-function regionCode(table: RegionTable, region: string): string | undefined {
+export function regionTimeZone(countryCode: string, region: string | null | undefined): string | undefined {
+  const country = countryCode.trim().toUpperCase();
+  if (!region || !Object.hasOwn(REGION_ZONES, country)) return undefined;
+  const table = REGION_ZONES[country]!;
   const key = region.trim().toUpperCase().replace(/\s+/g, ' ');
-  if (Object.hasOwn(table.zones, key)) return key;
-  const named = table.names && Object.hasOwn(table.names, key) ? table.names[key] : undefined;
-  return named;
-}
-
-/**
- * The zones a scan's local time may be read in: exactly one when the region or country decides
- * it, otherwise every zone of the country (the caller accepts them only if they agree on the
- * instant, which is how Vietnam's two tzdb zones or Germany's Busingen resolve), or none when
- * the country is unknown.
- */
-export function candidateTimeZones(location: ScanLocation | undefined): string[] {
-  const country = location?.countryCode?.trim().toUpperCase();
-  if (!country) return [];
-  const table = REGION_TABLES[country];
-  if (table && location?.region) {
-    const code = regionCode(table, location.region);
-    if (code !== undefined) return [table.zones[code]!];
-  }
-  if (Object.hasOwn(PREDOMINANT_ZONES, country)) return [PREDOMINANT_ZONES[country]!];
-  return [...(getCountry(country)?.timezones ?? [])];
+  if (Object.hasOwn(table.zones, key)) return table.zones[key];
+  const code = table.names && Object.hasOwn(table.names, key) ? table.names[key]! : undefined;
+  return code === undefined ? undefined : table.zones[code];
 }
