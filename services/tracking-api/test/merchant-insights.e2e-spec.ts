@@ -6,18 +6,18 @@ import type { EvidencePack } from '../src/domain/evidence-pack';
 import type { MerchantMetrics } from '../src/use-cases/merchant-metrics.use-case';
 import {
   ago,
+  carrierScan,
   DAY,
   HOUR,
-  merchantOrder,
   MISTYPED_UPS,
-  notified,
-  produced,
-  publishAll,
-  received,
-  registered,
-  scanned,
-  type MerchantOrder,
-} from './support/merchant-events';
+  newOrder,
+  notificationDispatched,
+  orderReceived,
+  productionStep,
+  publish,
+  shipmentRegistered,
+  type OrderFixture,
+} from './support/tracking-facts';
 import { textLayerOf } from './support/pdf-text';
 
 interface ListedOrder {
@@ -58,51 +58,52 @@ describe('tracking-api merchant metrics and evidence', () => {
     const now = Date.now();
     const t = (days: number) => ago(days * DAY, now);
     // Delivered in time for the window first estimated (received + 3 production days + 1 + 10 transit).
-    const onTime = merchantOrder(merchantId);
+    const onTime = newOrder({ merchantId });
     // Delivered two days after the date the storefront promised.
-    const promised = merchantOrder(merchantId);
+    const promised = newOrder({ merchantId });
     // A mistyped tracking number: the carrier scans something, but it cannot be valid tracking.
-    const mistyped = merchantOrder(merchantId, MISTYPED_UPS);
-    const waiting = merchantOrder(merchantId);
-    const old = merchantOrder(merchantId);
-    const foreign = merchantOrder('globex');
+    const mistyped = newOrder({ merchantId, trackingNumber: MISTYPED_UPS });
+    const waiting = newOrder({ merchantId });
+    const old = newOrder({ merchantId });
+    const foreign = newOrder({ merchantId: 'globex' });
     let token: string;
 
     beforeAll(async () => {
       token = await env.tokenFor('merchant', merchantId);
-      await publishAll(env.kafka, [
-        received(onTime, t(10)),
-        produced(onTime, t(9), 'PACKED'),
-        registered(onTime, t(9)),
-        scanned(onTime, t(8), 'PICKED_UP', { lagSeconds: 60 }),
-        scanned(onTime, t(7), 'IN_TRANSIT', { lagSeconds: 600, via: 'POLL' }),
-        scanned(onTime, t(6), 'DELIVERED', { lagSeconds: 120 }),
+      await publish(
+        env.kafka,
+        orderReceived(onTime, t(10)),
+        productionStep(onTime, t(9), 'PACKED'),
+        shipmentRegistered(onTime, t(9)),
+        carrierScan(onTime, t(8), 'PICKED_UP', { lagSeconds: 60 }),
+        carrierScan(onTime, t(7), 'IN_TRANSIT', { lagSeconds: 600, via: 'POLL' }),
+        carrierScan(onTime, t(6), 'DELIVERED', { lagSeconds: 120 }),
 
-        received(promised, t(12), { promisedDeliveryDate: t(9).toISOString().slice(0, 10) }),
-        produced(promised, t(10), 'PACKED'),
-        registered(promised, t(10)),
-        scanned(promised, t(9.5), 'PICKED_UP', { lagSeconds: 30 }),
-        scanned(promised, t(7), 'DELIVERED', { lagSeconds: 30 }),
+        orderReceived(promised, t(12), { promisedDeliveryDate: t(9).toISOString().slice(0, 10) }),
+        productionStep(promised, t(10), 'PACKED'),
+        shipmentRegistered(promised, t(10)),
+        carrierScan(promised, t(9.5), 'PICKED_UP', { lagSeconds: 30 }),
+        carrierScan(promised, t(7), 'DELIVERED', { lagSeconds: 30 }),
 
-        received(mistyped, t(5)),
-        produced(mistyped, t(4), 'PACKED'),
-        registered(mistyped, t(4)),
-        scanned(mistyped, t(3), 'PICKED_UP', { lagSeconds: 300 }),
+        orderReceived(mistyped, t(5)),
+        productionStep(mistyped, t(4), 'PACKED'),
+        shipmentRegistered(mistyped, t(4)),
+        carrierScan(mistyped, t(3), 'PICKED_UP', { lagSeconds: 300 }),
         // Typed in by an operator a day later: not a carrier's scan, so neither lag nor first scan.
-        scanned(mistyped, t(2), 'IN_TRANSIT', { lagSeconds: 86_400, via: 'MANUAL' }),
+        carrierScan(mistyped, t(2), 'IN_TRANSIT', { lagSeconds: 86_400, via: 'MANUAL' }),
 
-        received(waiting, t(3)),
+        orderReceived(waiting, t(3)),
 
-        received(old, t(60)),
-        produced(old, t(59), 'PACKED'),
+        orderReceived(old, t(60)),
+        productionStep(old, t(59), 'PACKED'),
 
-        received(foreign, t(5)),
-        produced(foreign, t(4), 'PACKED'),
-        registered(foreign, t(4)),
-        scanned(foreign, t(3), 'DELIVERED', { lagSeconds: 5 }),
-      ]);
+        orderReceived(foreign, t(5)),
+        productionStep(foreign, t(4), 'PACKED'),
+        shipmentRegistered(foreign, t(4)),
+        carrierScan(foreign, t(3), 'DELIVERED', { lagSeconds: 5 }),
+      );
       await listedWhen(token, (orders) => {
-        const states = (order: MerchantOrder) => orders.get(order.orderId);
+        const states = (order: OrderFixture) => orders.get(order.orderId);
         return (
           states(onTime)?.status.state === 'DELIVERED' &&
           Boolean(states(onTime)?.packedAt) &&
@@ -207,7 +208,7 @@ describe('tracking-api merchant metrics and evidence', () => {
 
   describe('GET /v1/orders/:orderId/evidence', () => {
     const merchantId = `evidence-${randomUUID().slice(0, 8)}`;
-    const order = merchantOrder(merchantId);
+    const order = newOrder({ merchantId });
     const now = Date.now();
     const t = (hours: number) => ago(hours * HOUR, now);
     let token: string;
@@ -215,19 +216,23 @@ describe('tracking-api merchant metrics and evidence', () => {
     beforeAll(async () => {
       token = await env.tokenFor('merchant', merchantId);
       // The carrier's scans first, the order last: facts overtake their order across topics.
-      await publishAll(env.kafka, [
-        scanned(order, t(30), 'PICKED_UP', { city: 'Hanoi', description: 'Origin scan' }),
-        scanned(order, t(20), 'IN_TRANSIT', {
+      await publish(
+        env.kafka,
+        carrierScan(order, t(30), 'PICKED_UP', { city: 'Hanoi', description: 'Origin scan' }),
+        carrierScan(order, t(20), 'IN_TRANSIT', {
           city: 'Da Nang',
           description: 'Departed facility',
           via: 'POLL',
         }),
-        scanned(order, t(2), 'DELIVERED', { city: 'Hanoi', description: 'Delivered, left at front door' }),
-        registered(order, t(40)),
-        produced(order, t(60), 'PRODUCTION_STARTED'),
-        produced(order, t(41), 'PACKED'),
-        received(order, t(72)),
-      ]);
+        carrierScan(order, t(2), 'DELIVERED', {
+          city: 'Hanoi',
+          description: 'Delivered, left at front door',
+        }),
+        shipmentRegistered(order, t(40)),
+        productionStep(order, t(60), 'PRODUCTION_STARTED'),
+        productionStep(order, t(41), 'PACKED'),
+        orderReceived(order, t(72)),
+      );
     });
 
     const evidence = (headers: Record<string, string> = {}, query = '', as = token) =>
@@ -249,10 +254,21 @@ describe('tracking-api merchant metrics and evidence', () => {
       const publishedAt = new Set([t(1.5).toISOString(), t(1.4).toISOString()]);
       const ours = (pack: EvidencePack) =>
         (pack.notifications ?? []).filter((sent) => publishedAt.has(sent.at));
-      await publishAll(env.kafka, [
-        notified(order, t(1.5), 'EMAIL', 'SENT', 'delivered', 'DELIVERED'),
-        notified(order, t(1.4), 'SMS', 'SKIPPED', 'delivered: no SMS consent', 'DELIVERED'),
-      ]);
+      await publish(
+        env.kafka,
+        notificationDispatched(order, t(1.5), {
+          channel: 'EMAIL',
+          outcome: 'SENT',
+          detail: 'delivered',
+          triggerState: 'DELIVERED',
+        }),
+        notificationDispatched(order, t(1.4), {
+          channel: 'SMS',
+          outcome: 'SKIPPED',
+          detail: 'delivered: no SMS consent',
+          triggerState: 'DELIVERED',
+        }),
+      );
       const pack = await eventually(
         async () => {
           const response = await env.request<EvidencePack>('GET', `/v1/orders/${order.orderId}/evidence`, {

@@ -9,17 +9,17 @@ import { ETA_SETTINGS, type EtaSettings } from '../src/domain/eta-settings';
 import { rebuildReadModel, RebuildRefusedError } from '../src/use-cases/rebuild-read-model';
 import {
   ago,
-  cancelled,
+  carrierScan,
   DAY,
   HOUR,
-  merchantOrder,
-  notified,
-  produced,
-  publishAll,
-  received,
-  registered,
-  scanned,
-} from './support/merchant-events';
+  newOrder,
+  notificationDispatched,
+  orderCancelled,
+  orderReceived,
+  productionStep,
+  publish,
+  shipmentRegistered,
+} from './support/tracking-facts';
 
 interface Snapshot {
   /** Every column of each order but updated_at and status_version (see below). */
@@ -32,13 +32,13 @@ describe('tracking-api read model rebuild', () => {
   let env: TestEnvironment<TrackingApiConfig>;
   let dataSource: DataSource;
   const merchantId = `rebuild-${randomUUID().slice(0, 8)}`;
-  const delivered = merchantOrder(merchantId);
-  const inTransit = merchantOrder(merchantId);
-  const held = merchantOrder(merchantId);
-  const withdrawn = merchantOrder(merchantId);
-  const justPlaced = merchantOrder(merchantId);
+  const delivered = newOrder({ merchantId });
+  const inTransit = newOrder({ merchantId });
+  const held = newOrder({ merchantId });
+  const withdrawn = newOrder({ merchantId });
+  const justPlaced = newOrder({ merchantId });
   // Facts whose order.received never came: they wait in events, in both read models.
-  const orphan = merchantOrder(merchantId);
+  const orphan = newOrder({ merchantId });
   const projected = [delivered, inTransit, held, withdrawn, justPlaced];
   let published: EventEnvelope[];
 
@@ -46,47 +46,59 @@ describe('tracking-api read model rebuild', () => {
     env = await createTestEnvironment({ configClass: TrackingApiConfig, createApp: createTrackingApiApp });
     dataSource = env.app.get(DataSource);
     const at = (hours: number) => ago(hours * HOUR);
-    const duplicated = scanned(inTransit, at(20), 'IN_TRANSIT', { city: 'Da Nang', via: 'POLL' });
+    const duplicated = carrierScan(inTransit, at(20), 'IN_TRANSIT', { city: 'Da Nang', via: 'POLL' });
     const byTopic = {
       scans: [
-        scanned(delivered, at(50), 'PICKED_UP'),
-        scanned(delivered, at(30), 'OUT_FOR_DELIVERY'),
-        scanned(delivered, at(26), 'DELIVERED'),
-        scanned(inTransit, at(30), 'PICKED_UP'),
+        carrierScan(delivered, at(50), 'PICKED_UP'),
+        carrierScan(delivered, at(30), 'OUT_FOR_DELIVERY'),
+        carrierScan(delivered, at(26), 'DELIVERED'),
+        carrierScan(inTransit, at(30), 'PICKED_UP'),
         duplicated,
-        scanned(held, at(24), 'EXCEPTION', { reason: 'CUSTOMS_HOLD', description: 'Held in customs' }),
-        scanned(orphan, at(10), 'PICKED_UP'),
+        carrierScan(held, at(24), 'EXCEPTION', { reason: 'CUSTOMS_HOLD', description: 'Held in customs' }),
+        carrierScan(orphan, at(10), 'PICKED_UP'),
       ],
-      shipments: [registered(delivered, at(60)), registered(inTransit, at(40)), registered(held, at(48))],
+      shipments: [
+        shipmentRegistered(delivered, at(60)),
+        shipmentRegistered(inTransit, at(40)),
+        shipmentRegistered(held, at(48)),
+      ],
       production: [
-        produced(delivered, at(70), 'PRODUCTION_STARTED'),
-        produced(delivered, at(61), 'PACKED'),
-        produced(withdrawn, at(5), 'PRODUCTION_STARTED'),
+        productionStep(delivered, at(70), 'PRODUCTION_STARTED'),
+        productionStep(delivered, at(61), 'PACKED'),
+        productionStep(withdrawn, at(5), 'PRODUCTION_STARTED'),
       ],
       orders: [
-        received(delivered, at(96)),
-        received(inTransit, at(72)),
-        received(held, at(72), {
+        orderReceived(delivered, at(96)),
+        orderReceived(inTransit, at(72)),
+        orderReceived(held, at(72), {
           promisedDeliveryDate: ago(-5 * DAY)
             .toISOString()
             .slice(0, 10),
         }),
-        received(withdrawn, at(8)),
-        cancelled(withdrawn, at(4)),
-        received(justPlaced, at(1)),
+        orderReceived(withdrawn, at(8)),
+        orderCancelled(withdrawn, at(4)),
+        orderReceived(justPlaced, at(1)),
       ],
-      notifications: [notified(delivered, at(25), 'EMAIL', 'SENT', 'delivered', 'DELIVERED')],
+      notifications: [
+        notificationDispatched(delivered, at(25), {
+          channel: 'EMAIL',
+          outcome: 'SENT',
+          detail: 'delivered',
+          triggerState: 'DELIVERED',
+        }),
+      ],
     };
     // Scans before their shipments before their orders: each order's facts overtake it, and the
     // service consumes the topics concurrently in whatever order the broker hands them over.
-    await publishAll(env.kafka, [
+    await publish(
+      env.kafka,
       ...byTopic.scans,
       duplicated,
       ...byTopic.shipments,
       ...byTopic.production,
       ...byTopic.orders,
       ...byTopic.notifications,
-    ]);
+    );
     published = Object.values(byTopic).flat();
     await eventually(
       async () => {
@@ -153,7 +165,7 @@ describe('tracking-api read model rebuild', () => {
 
   it('refuses to drop a fact the topics no longer hold, and leaves the read model as it was', async () => {
     const before = await snapshot();
-    const lost = { ...received(merchantOrder(merchantId), ago(HOUR)) };
+    const lost = { ...orderReceived(newOrder({ merchantId }), ago(HOUR)) };
     await dataSource.query(
       `INSERT INTO tracking_api.events (event_id, order_id, merchant_id, type, occurred_at, recorded_at, source_service, upstream, envelope)
        VALUES ($1, $2, $3, $4, $5, $6, 'order-intake', '', $7)`,
@@ -225,7 +237,7 @@ describe('tracking-api read model rebuild', () => {
 
   it('lets the running service go on projecting what arrives after the rebuild', async () => {
     const before = await snapshot();
-    await publishAll(env.kafka, [scanned(inTransit, ago(HOUR), 'OUT_FOR_DELIVERY')]);
+    await publish(env.kafka, carrierScan(inTransit, ago(HOUR), 'OUT_FOR_DELIVERY'));
 
     const state = await eventually(async () => {
       const [row] = await dataSource.query<Array<{ state: string; status_version: number }>>(

@@ -1,13 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  createEnvelope,
-  decodeEnvelope,
-  encodeEnvelope,
-  envelopeHeaders,
-  TOPICS,
-  topicForEventType,
-  type EventEnvelope,
-} from '@tracking/events';
+import { randomBytes } from 'node:crypto';
+import { decodeEnvelope, TOPICS } from '@tracking/events';
 import {
   createTestEnvironment,
   eventually,
@@ -17,19 +9,16 @@ import {
 import { createTrackingApiApp } from '../src/bootstrap';
 import { TrackingApiConfig } from '../src/config/tracking-api.config';
 import type { PublicView } from '../src/domain/order-projection';
-
-const MERCHANT = 'acme';
-const DAY = 86_400_000;
-
-function daysAgo(days: number): Date {
-  return new Date(Date.now() - days * DAY);
-}
-
-interface OrderFixture {
-  orderId: string;
-  token: string;
-  shipmentId: string;
-}
+import {
+  carrierScan,
+  daysAgo,
+  MERCHANT,
+  newOrder,
+  orderReceived,
+  productionStep,
+  publish,
+  shipmentRegistered,
+} from './support/tracking-facts';
 
 describe('tracking-api', () => {
   let env: TestEnvironment<TrackingApiConfig>;
@@ -48,143 +37,6 @@ describe('tracking-api', () => {
 
   afterAll(() => env?.close());
 
-  async function publish(...events: EventEnvelope[]): Promise<void> {
-    for (const event of events) {
-      await env.kafka.publish(topicForEventType(event.type as never), [
-        { key: event.orderId, value: encodeEnvelope(event), headers: envelopeHeaders(event) },
-      ]);
-    }
-  }
-
-  function orderReceived(order: OrderFixture, placedAt: Date, merchantId = MERCHANT): EventEnvelope {
-    return createEnvelope({
-      orderId: order.orderId,
-      merchantId,
-      occurredAt: placedAt,
-      source: { service: 'order-intake', upstream: 'shopify' },
-      payload: {
-        $case: 'orderReceived',
-        value: {
-          externalOrderId: `#${order.orderId.slice(0, 6)}`,
-          storefrontPlatform: 'SHOPIFY',
-          placedAt: placedAt.toISOString(),
-          buyer: {
-            firstName: 'Linh',
-            lastName: 'Nguyen',
-            email: 'linh@example.com',
-            phone: '+84901234567',
-            locale: 'vi-VN',
-            notificationPreferences: { email: true, sms: false },
-          },
-          shippingAddress: {
-            lines: ['12 Ly Thuong Kiet'],
-            city: 'Hanoi',
-            region: '',
-            postalCode: '100000',
-            countryCode: 'VN',
-          },
-          lineItems: [{ externalLineItemId: '', sku: 'MUG', title: 'Mug', quantity: 1 }],
-          fulfillmentCentreId: 'fc-1',
-          promisedDeliveryDate: '',
-          trackingToken: order.token,
-        },
-      },
-    });
-  }
-
-  function step(
-    order: OrderFixture,
-    at: Date,
-    step: 'PRODUCTION_STARTED' | 'PACKED',
-    state: 'IN_PRODUCTION' | 'PACKED',
-  ): EventEnvelope {
-    return createEnvelope({
-      orderId: order.orderId,
-      merchantId: MERCHANT,
-      occurredAt: at,
-      source: { service: 'production-status' },
-      payload: {
-        $case: 'productionStepRecorded',
-        value: {
-          step,
-          state,
-          reason: 'REASON_CODE_UNSPECIFIED',
-          fulfillmentCentreId: 'fc-1',
-          centreEventId: randomUUID(),
-          facility: '',
-          station: '',
-          operatorId: 'op-7 Nguyen Van A',
-          note: '',
-          shipments: [],
-        },
-      },
-    });
-  }
-
-  function registered(order: OrderFixture, at: Date): EventEnvelope {
-    return createEnvelope({
-      orderId: order.orderId,
-      merchantId: MERCHANT,
-      shipmentId: order.shipmentId,
-      occurredAt: at,
-      source: { service: 'production-status' },
-      payload: {
-        $case: 'shipmentRegistered',
-        value: {
-          shipmentId: order.shipmentId,
-          carrier: 'ups',
-          trackingNumber: '1Z999AA10123456784',
-          serviceLevel: 'Ground',
-        },
-      },
-    });
-  }
-
-  function scan(
-    order: OrderFixture,
-    at: Date,
-    state: 'PICKED_UP' | 'IN_TRANSIT' | 'OUT_FOR_DELIVERY' | 'DELIVERED' | 'EXCEPTION',
-    description: string,
-    city: string,
-    reason: 'REASON_CODE_UNSPECIFIED' | 'CUSTOMS_HOLD' = 'REASON_CODE_UNSPECIFIED',
-  ): EventEnvelope {
-    return createEnvelope({
-      orderId: order.orderId,
-      merchantId: MERCHANT,
-      shipmentId: order.shipmentId,
-      occurredAt: at,
-      source: { service: 'carrier-ingest', upstream: 'ups' },
-      payload: {
-        $case: 'carrierScanRecorded',
-        value: {
-          state,
-          reason,
-          carrier: 'ups',
-          trackingNumber: '1Z999AA10123456784',
-          rawCode: state,
-          rawDescription: description,
-          location: { city, region: '', postalCode: '', countryCode: 'VN' },
-          ...(state === 'DELIVERED'
-            ? {
-                proofOfDelivery: {
-                  signedBy: 'NGUYEN THI LINH',
-                  signatureUrl: '',
-                  photoUrl: 'https://carrier.example/pod.jpg',
-                  leftAt: 'front door',
-                },
-              }
-            : {}),
-          source: 'WEBHOOK',
-          carrierEventId: randomUUID(),
-        },
-      },
-    });
-  }
-
-  function newOrder(): OrderFixture {
-    return { orderId: randomUUID(), token: randomBytes(24).toString('base64url'), shipmentId: randomUUID() };
-  }
-
   function track(token: string) {
     return env.request<PublicView & { code?: string }>('GET', `/v1/track/${token}`);
   }
@@ -200,12 +52,13 @@ describe('tracking-api', () => {
     it('shows one timeline for a token: milestones, status, shipment and places, without personal data', async () => {
       const order = newOrder();
       await publish(
+        env.kafka,
         orderReceived(order, daysAgo(5)),
-        step(order, daysAgo(4), 'PRODUCTION_STARTED', 'IN_PRODUCTION'),
-        step(order, daysAgo(3), 'PACKED', 'PACKED'),
-        registered(order, daysAgo(3)),
-        scan(order, daysAgo(2), 'PICKED_UP', 'Picked up', 'Hanoi'),
-        scan(order, daysAgo(1), 'IN_TRANSIT', 'Departed facility', 'Da Nang'),
+        productionStep(order, daysAgo(4), 'PRODUCTION_STARTED'),
+        productionStep(order, daysAgo(3), 'PACKED'),
+        shipmentRegistered(order, daysAgo(3)),
+        carrierScan(order, daysAgo(2), 'PICKED_UP', { description: 'Picked up' }),
+        carrierScan(order, daysAgo(1), 'IN_TRANSIT', { description: 'Departed facility', city: 'Da Nang' }),
       );
 
       // All six facts, not just the status: the topics are consumed concurrently, so the scans can
@@ -258,7 +111,7 @@ describe('tracking-api', () => {
 
     it('answers an unknown token 404 in about the time a known one takes', async () => {
       const order = newOrder();
-      await publish(orderReceived(order, daysAgo(1)));
+      await publish(env.kafka, orderReceived(order, daysAgo(1)));
       await trackedWhen(order.token, () => true);
 
       const timings = async (token: string) => {
@@ -278,15 +131,18 @@ describe('tracking-api', () => {
       expect(unknown.body.code).toBe('NOT_FOUND');
       // Both sit on the response floor; what varies is noise, not existence.
       expect(missing).toBeGreaterThanOrEqual(env.config.TRACK_RESPONSE_FLOOR_MS - 1);
-      expect(Math.abs(known - missing)).toBeLessThan(15);
+      // Medians of 15: well under what separates a database row from none on a quiet machine, well
+      // over the noise of a loaded one.
+      expect(Math.abs(known - missing)).toBeLessThan(25);
     });
 
     it('pushes a new status over SSE within a second, and resumes after Last-Event-ID', async () => {
       const order = newOrder();
       await publish(
+        env.kafka,
         orderReceived(order, daysAgo(3)),
-        registered(order, daysAgo(2)),
-        scan(order, daysAgo(2), 'PICKED_UP', 'Picked up', 'Hanoi'),
+        shipmentRegistered(order, daysAgo(2)),
+        carrierScan(order, daysAgo(2), 'PICKED_UP', { description: 'Picked up' }),
       );
       await trackedWhen(order.token, (current) => current.status.state === 'PICKED_UP');
 
@@ -295,7 +151,10 @@ describe('tracking-api', () => {
       expect(first.view.status.state).toBe('PICKED_UP');
 
       const published = Date.now();
-      await publish(scan(order, new Date(), 'OUT_FOR_DELIVERY', 'Out for delivery', 'Hanoi'));
+      await publish(
+        env.kafka,
+        carrierScan(order, new Date(), 'OUT_FOR_DELIVERY', { description: 'Out for delivery' }),
+      );
       const pushed = await stream.nextWhere((event) => event.view.status.state === 'OUT_FOR_DELIVERY');
       const consumedAt = Date.now();
       stream.close();
@@ -314,9 +173,13 @@ describe('tracking-api', () => {
     it('publishes tracking.status-changed with the delivery window when the status changes', async () => {
       const order = newOrder();
       await publish(
+        env.kafka,
         orderReceived(order, daysAgo(2)),
-        registered(order, daysAgo(1)),
-        scan(order, daysAgo(1), 'EXCEPTION', 'Held in customs', 'Hanoi', 'CUSTOMS_HOLD'),
+        shipmentRegistered(order, daysAgo(1)),
+        carrierScan(order, daysAgo(1), 'EXCEPTION', {
+          description: 'Held in customs',
+          reason: 'CUSTOMS_HOLD',
+        }),
       );
 
       const messages = await statusTopic.waitFor(
@@ -339,9 +202,10 @@ describe('tracking-api', () => {
     it('takes feedback only after delivery, and delivery changes only before the last leg', async () => {
       const order = newOrder();
       await publish(
+        env.kafka,
         orderReceived(order, daysAgo(3)),
-        registered(order, daysAgo(2)),
-        scan(order, daysAgo(2), 'IN_TRANSIT', 'Departed', 'Hanoi'),
+        shipmentRegistered(order, daysAgo(2)),
+        carrierScan(order, daysAgo(2), 'IN_TRANSIT', { description: 'Departed' }),
       );
       await trackedWhen(order.token, (current) => current.status.state === 'IN_TRANSIT');
 
@@ -372,8 +236,9 @@ describe('tracking-api', () => {
       });
 
       await publish(
-        scan(order, daysAgo(1), 'OUT_FOR_DELIVERY', 'Out for delivery', 'Hanoi'),
-        scan(order, new Date(), 'DELIVERED', 'Delivered', 'Hanoi'),
+        env.kafka,
+        carrierScan(order, daysAgo(1), 'OUT_FOR_DELIVERY', { description: 'Out for delivery' }),
+        carrierScan(order, new Date(), 'DELIVERED', { description: 'Delivered' }),
       );
       const delivered = await trackedWhen(order.token, (current) => current.status.state === 'DELIVERED');
       expect(delivered.proofOfDelivery).toMatchObject({ leftAt: 'front door' });
@@ -399,18 +264,22 @@ describe('tracking-api', () => {
       const unshipped = newOrder();
       const noScan = newOrder();
       const fine = newOrder();
-      const foreign = newOrder();
+      const foreign = newOrder({ merchantId: 'globex' });
       await publish(
+        env.kafka,
         orderReceived(stale, daysAgo(50)),
-        step(stale, daysAgo(48), 'PACKED', 'PACKED'),
-        registered(stale, daysAgo(48)),
-        scan(stale, daysAgo(47), 'EXCEPTION', 'Held in customs', 'Hanoi', 'CUSTOMS_HOLD'),
+        productionStep(stale, daysAgo(48), 'PACKED'),
+        shipmentRegistered(stale, daysAgo(48)),
+        carrierScan(stale, daysAgo(47), 'EXCEPTION', {
+          description: 'Held in customs',
+          reason: 'CUSTOMS_HOLD',
+        }),
         orderReceived(unshipped, daysAgo(9)),
         orderReceived(noScan, daysAgo(4)),
-        step(noScan, daysAgo(3), 'PACKED', 'PACKED'),
-        registered(noScan, daysAgo(3)),
+        productionStep(noScan, daysAgo(3), 'PACKED'),
+        shipmentRegistered(noScan, daysAgo(3)),
         orderReceived(fine, daysAgo(1)),
-        orderReceived(foreign, daysAgo(1), 'globex'),
+        orderReceived(foreign, daysAgo(1)),
       );
       await eventually(
         async () =>

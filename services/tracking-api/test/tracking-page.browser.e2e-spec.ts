@@ -21,7 +21,7 @@ import {
   publish,
   shipmentRegistered,
   type OrderFixture,
-} from './support/order-events';
+} from './support/tracking-facts';
 
 const SCREENSHOT = resolve(__dirname, '../../../docs/images/tracking-page.png');
 const PHONE = { width: 375, height: 812 };
@@ -103,7 +103,10 @@ describe('tracking page in a browser', () => {
     await page.locator('#live-badge').waitFor({ state: 'visible' });
     await page.evaluate('window.sameDocument = true');
 
-    await publish(env.kafka, carrierScan(order, new Date(), 'OUT_FOR_DELIVERY', 'Out for delivery', 'Hanoi'));
+    await publish(
+      env.kafka,
+      carrierScan(order, new Date(), 'OUT_FOR_DELIVERY', { description: 'Out for delivery' }),
+    );
 
     await page
       .locator('[aria-current="step"][data-state="OUT_FOR_DELIVERY"]')
@@ -131,8 +134,12 @@ describe('tracking page in a browser', () => {
       env.kafka,
       orderReceived(order, daysAgo(3)),
       shipmentRegistered(order, daysAgo(2)),
-      carrierScan(order, daysAgo(2), 'PICKED_UP', 'Picked up', 'Hanoi'),
-      carrierScan(order, daysAgo(1), 'EXCEPTION', 'Held in customs', 'Ho Chi Minh City', 'CUSTOMS_HOLD'),
+      carrierScan(order, daysAgo(2), 'PICKED_UP', { description: 'Picked up' }),
+      carrierScan(order, daysAgo(1), 'EXCEPTION', {
+        description: 'Held in customs',
+        city: 'Ho Chi Minh City',
+        reason: 'CUSTOMS_HOLD',
+      }),
     );
     await projected(order, (view) => view.status.state === 'EXCEPTION');
 

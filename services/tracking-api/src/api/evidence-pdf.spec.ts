@@ -2,20 +2,26 @@ import { DEFAULT_TRANSIT_TABLE } from '../domain/delivery-estimate';
 import { buildEvidencePack } from '../domain/evidence-pack';
 import { projectOrder } from '../domain/order-projection';
 import { textLayerOf } from '../../test/support/pdf-text';
-import { DAY, merchantOrder, received, registered, scanned } from '../../test/support/merchant-events';
+import {
+  DAY,
+  newOrder,
+  orderReceived,
+  shipmentRegistered,
+  carrierScan,
+} from '../../test/support/tracking-facts';
 import { printableText, renderEvidencePdf } from './evidence-pdf';
 
 const T0 = Date.UTC(2026, 10, 20, 8);
 
 function deliveredPack(scans = 3) {
-  const order = merchantOrder('acme');
+  const order = newOrder({ merchantId: 'acme' });
   const events = [
-    received(order, new Date(T0)),
-    registered(order, new Date(T0 + DAY)),
+    orderReceived(order, new Date(T0)),
+    shipmentRegistered(order, new Date(T0 + DAY)),
     ...Array.from({ length: scans - 1 }, (_, index) =>
-      scanned(order, new Date(T0 + DAY * 2 + index * 60_000), 'IN_TRANSIT', { city: 'Đà Nẵng' }),
+      carrierScan(order, new Date(T0 + DAY * 2 + index * 60_000), 'IN_TRANSIT', { city: 'Đà Nẵng' }),
     ),
-    scanned(order, new Date(T0 + DAY * 4), 'DELIVERED'),
+    carrierScan(order, new Date(T0 + DAY * 4), 'DELIVERED'),
   ];
   const projection = projectOrder(
     events[0] as never,

@@ -2,13 +2,13 @@ import type { EventEnvelope } from '@tracking/events';
 import {
   DAY,
   HOUR,
-  merchantOrder,
-  notified,
-  produced,
-  received,
-  registered,
-  scanned,
-} from '../../test/support/merchant-events';
+  newOrder,
+  notificationDispatched,
+  productionStep,
+  orderReceived,
+  shipmentRegistered,
+  carrierScan,
+} from '../../test/support/tracking-facts';
 import { DEFAULT_TRANSIT_TABLE } from './delivery-estimate';
 import { buildEvidencePack, type EvidenceOrderSource } from './evidence-pack';
 import { projectOrder } from './order-projection';
@@ -52,17 +52,31 @@ function packOf(events: EventEnvelope[]) {
 }
 
 describe('buildEvidencePack', () => {
-  const order = merchantOrder('acme');
+  const order = newOrder({ merchantId: 'acme' });
   const events = [
-    received(order, at(0)),
-    produced(order, at(1), 'PRODUCTION_STARTED'),
-    produced(order, at(2), 'PACKED'),
-    registered(order, at(2, 1)),
-    scanned(order, at(3), 'PICKED_UP', { city: 'Hanoi', lagSeconds: 90 }),
-    scanned(order, at(4), 'IN_TRANSIT', { city: 'Da Nang', via: 'POLL', description: 'Departed facility' }),
-    scanned(order, at(5), 'DELIVERED', { city: 'Hanoi' }),
-    notified(order, at(5, 2), 'SMS', 'SKIPPED', 'delivered: no SMS consent', 'DELIVERED'),
-    notified(order, at(5, 1), 'EMAIL', 'SENT', 'delivered', 'DELIVERED'),
+    orderReceived(order, at(0)),
+    productionStep(order, at(1), 'PRODUCTION_STARTED'),
+    productionStep(order, at(2), 'PACKED'),
+    shipmentRegistered(order, at(2, 1)),
+    carrierScan(order, at(3), 'PICKED_UP', { city: 'Hanoi', lagSeconds: 90 }),
+    carrierScan(order, at(4), 'IN_TRANSIT', {
+      city: 'Da Nang',
+      via: 'POLL',
+      description: 'Departed facility',
+    }),
+    carrierScan(order, at(5), 'DELIVERED', { city: 'Hanoi' }),
+    notificationDispatched(order, at(5, 2), {
+      channel: 'SMS',
+      outcome: 'SKIPPED',
+      detail: 'delivered: no SMS consent',
+      triggerState: 'DELIVERED',
+    }),
+    notificationDispatched(order, at(5, 1), {
+      channel: 'EMAIL',
+      outcome: 'SENT',
+      detail: 'delivered',
+      triggerState: 'DELIVERED',
+    }),
   ];
 
   it('lists every tracking fact in time order with both clocks, place and source', () => {
@@ -137,7 +151,7 @@ describe('buildEvidencePack', () => {
   });
 
   it("leaves out the centre's operators and facts filed under another merchant", () => {
-    const foreign = { ...scanned(order, at(4, 5), 'EXCEPTION', { city: 'Hue' }), merchantId: 'globex' };
+    const foreign = { ...carrierScan(order, at(4, 5), 'EXCEPTION', { city: 'Hue' }), merchantId: 'globex' };
     const pack = packOf([...events, foreign]);
 
     expect(pack.timeline.map((entry) => entry.eventId)).not.toContain(foreign.eventId);

@@ -10,17 +10,27 @@ import {
 import type { TestKafka } from '@tracking/testing';
 
 /**
- * Factories for the facts behind a merchant's metrics and evidence: every event of one order
- * carries that order's merchant, and each can say when it was recorded, so lags are exact.
+ * Factories for the facts tracking-api consumes, as upstream services publish them. Every fact
+ * of one order carries that order's merchant, shipment and tracking number; what varies between
+ * tests (places, reasons, the lag before a scan is recorded) is an option.
  */
 
+export const MERCHANT = 'acme';
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 export const VALID_UPS = '1Z999AA10123456784';
 /** Fails the UPS check digit. */
 export const MISTYPED_UPS = '1Z999AA10123456785';
 
-export interface MerchantOrder {
+export function ago(ms: number, now = Date.now()): Date {
+  return new Date(now - ms);
+}
+
+export function daysAgo(days: number): Date {
+  return ago(days * DAY);
+}
+
+export interface OrderFixture {
   orderId: string;
   merchantId: string;
   token: string;
@@ -28,7 +38,10 @@ export interface MerchantOrder {
   trackingNumber: string;
 }
 
-export function merchantOrder(merchantId: string, trackingNumber = VALID_UPS): MerchantOrder {
+export function newOrder({
+  merchantId = MERCHANT,
+  trackingNumber = VALID_UPS,
+}: { merchantId?: string; trackingNumber?: string } = {}): OrderFixture {
   return {
     orderId: randomUUID(),
     merchantId,
@@ -38,11 +51,7 @@ export function merchantOrder(merchantId: string, trackingNumber = VALID_UPS): M
   };
 }
 
-export function ago(ms: number, now = Date.now()): Date {
-  return new Date(now - ms);
-}
-
-export async function publishAll(kafka: TestKafka, events: readonly EventEnvelope[]): Promise<void> {
+export async function publish(kafka: TestKafka, ...events: EventEnvelope[]): Promise<void> {
   for (const event of events) {
     await kafka.publish(topicForEventType(event.type as never), [
       { key: event.orderId, value: encodeEnvelope(event), headers: envelopeHeaders(event) },
@@ -50,36 +59,50 @@ export async function publishAll(kafka: TestKafka, events: readonly EventEnvelop
   }
 }
 
-export function received(
-  order: MerchantOrder,
-  at: Date,
-  { promisedDeliveryDate = '' }: { promisedDeliveryDate?: string } = {},
+export interface OrderReceivedOptions {
+  city?: string;
+  countryCode?: string;
+  firstName?: string;
+  /** A date (YYYY-MM-DD) the storefront promised; none by default. */
+  promisedDeliveryDate?: string;
+}
+
+/** An order from a Vietnamese buyer, with all the personal data a storefront sends. */
+export function orderReceived(
+  order: OrderFixture,
+  placedAt: Date,
+  {
+    city = 'Hanoi',
+    countryCode = 'VN',
+    firstName = 'Linh',
+    promisedDeliveryDate = '',
+  }: OrderReceivedOptions = {},
 ): EventEnvelope {
   return createEnvelope({
     orderId: order.orderId,
     merchantId: order.merchantId,
-    occurredAt: at,
+    occurredAt: placedAt,
     source: { service: 'order-intake', upstream: 'shopify' },
     payload: {
       $case: 'orderReceived',
       value: {
         externalOrderId: `#${order.orderId.slice(0, 6)}`,
         storefrontPlatform: 'SHOPIFY',
-        placedAt: at.toISOString(),
+        placedAt: placedAt.toISOString(),
         buyer: {
-          firstName: 'Linh',
+          firstName,
           lastName: 'Nguyen',
           email: 'linh@example.com',
           phone: '+84901234567',
           locale: 'vi-VN',
-          notificationPreferences: { email: true, sms: true },
+          notificationPreferences: { email: true, sms: false },
         },
         shippingAddress: {
           lines: ['12 Ly Thuong Kiet'],
-          city: 'Hanoi',
+          city,
           region: '',
           postalCode: '100000',
-          countryCode: 'VN',
+          countryCode,
         },
         lineItems: [{ externalLineItemId: '', sku: 'MUG', title: 'Mug', quantity: 1 }],
         fulfillmentCentreId: 'fc-1',
@@ -90,7 +113,7 @@ export function received(
   });
 }
 
-export function cancelled(order: MerchantOrder, at: Date): EventEnvelope {
+export function orderCancelled(order: OrderFixture, at: Date): EventEnvelope {
   return createEnvelope({
     orderId: order.orderId,
     merchantId: order.merchantId,
@@ -100,8 +123,9 @@ export function cancelled(order: MerchantOrder, at: Date): EventEnvelope {
   });
 }
 
-export function produced(
-  order: MerchantOrder,
+/** A step at the fulfillment centre, recorded with the operator's name (which must never be shown). */
+export function productionStep(
+  order: OrderFixture,
   at: Date,
   step: 'PRODUCTION_STARTED' | 'PACKED',
 ): EventEnvelope {
@@ -128,7 +152,7 @@ export function produced(
   });
 }
 
-export function registered(order: MerchantOrder, at: Date): EventEnvelope {
+export function shipmentRegistered(order: OrderFixture, at: Date): EventEnvelope {
   return createEnvelope({
     orderId: order.orderId,
     merchantId: order.merchantId,
@@ -147,20 +171,23 @@ export function registered(order: MerchantOrder, at: Date): EventEnvelope {
   });
 }
 
-export interface ScanOptions {
+export interface CarrierScanOptions {
+  /** Where the scan happened; Hanoi by default. */
   city?: string;
+  /** The carrier's words; the state by default. */
   description?: string;
   reason?: CanonicalReasonCode;
-  /** Seconds between the scan and our recording of it. */
+  /** Seconds between the scan and our recording of it: a minute by default. */
   lagSeconds?: number;
   via?: 'WEBHOOK' | 'POLL' | 'MANUAL';
 }
 
-export function scanned(
-  order: MerchantOrder,
+/** A UPS scan; a delivery comes with a signed proof of delivery. */
+export function carrierScan(
+  order: OrderFixture,
   at: Date,
   state: 'PICKED_UP' | 'IN_TRANSIT' | 'OUT_FOR_DELIVERY' | 'DELIVERED' | 'EXCEPTION',
-  { city = 'Hanoi', description = state, reason, lagSeconds = 60, via = 'WEBHOOK' }: ScanOptions = {},
+  { city = 'Hanoi', description = state, reason, lagSeconds = 60, via = 'WEBHOOK' }: CarrierScanOptions = {},
 ): EventEnvelope {
   return createEnvelope({
     orderId: order.orderId,
@@ -196,13 +223,17 @@ export function scanned(
   });
 }
 
-export function notified(
-  order: MerchantOrder,
+export interface NotificationOptions {
+  channel: 'EMAIL' | 'SMS';
+  outcome: 'SENT' | 'FAILED' | 'SKIPPED';
+  detail: string;
+  triggerState?: 'OUT_FOR_DELIVERY' | 'DELIVERED' | 'EXCEPTION';
+}
+
+export function notificationDispatched(
+  order: OrderFixture,
   at: Date,
-  channel: 'EMAIL' | 'SMS',
-  outcome: 'SENT' | 'FAILED' | 'SKIPPED',
-  detail: string,
-  triggerState: 'OUT_FOR_DELIVERY' | 'DELIVERED' | 'EXCEPTION' = 'OUT_FOR_DELIVERY',
+  { channel, outcome, detail, triggerState = 'OUT_FOR_DELIVERY' }: NotificationOptions,
 ): EventEnvelope {
   return createEnvelope({
     orderId: order.orderId,
@@ -224,4 +255,16 @@ export function notified(
       },
     },
   });
+}
+
+/** An order in transit: received five days ago, made, packed, picked up in Hanoi, now in Da Nang. */
+export function orderInTransit(order: OrderFixture): EventEnvelope[] {
+  return [
+    orderReceived(order, daysAgo(5)),
+    productionStep(order, daysAgo(4), 'PRODUCTION_STARTED'),
+    productionStep(order, daysAgo(3), 'PACKED'),
+    shipmentRegistered(order, daysAgo(3)),
+    carrierScan(order, daysAgo(2), 'PICKED_UP', { description: 'Picked up' }),
+    carrierScan(order, daysAgo(1), 'IN_TRANSIT', { description: 'Departed facility', city: 'Da Nang' }),
+  ];
 }
