@@ -69,6 +69,13 @@ export class CarrierIngestConfig extends PlatformConfig {
   @Min(50)
   WEBHOOK_PROCESS_INTERVAL_MS = 1_000;
 
+  /** Stored webhooks processed at once, each in its own transaction (bounded by the pool). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(32)
+  WEBHOOK_PROCESS_CONCURRENCY = 4;
+
   /** How often shipments are checked for NOT_RECOGNIZED, not picked up and EXPIRED. */
   @Transform(toInt)
   @IsInt()
