@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DependencyUnavailableError, isRetriable, TrackingError } from '@tracking/errors';
+import { ConflictError, DependencyUnavailableError, isRetriable, TrackingError } from '@tracking/errors';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /** What a use case gets inside a transaction: its manager, and a way to act only once committed. */
@@ -28,6 +28,17 @@ export class UnitOfWork {
     } catch (error) {
       if (!(error instanceof TrackingError) && isRetriable(error)) {
         throw new DependencyUnavailableError('postgresql', error);
+      }
+      // A unique constraint that a use case checked for, broken by a concurrent request between the
+      // check and the write: the client's request conflicts with another's, it is not our failure.
+      const constraint =
+        (error as { code?: unknown; constraint?: unknown }).code === '23505'
+          ? (error as { constraint?: unknown }).constraint
+          : undefined;
+      if (!(error instanceof TrackingError) && constraint !== undefined) {
+        throw new ConflictError('a concurrent request changed the same data; send it again', {
+          constraint: String(constraint),
+        });
       }
       throw error;
     }
