@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: order-intake's accepted orders per second, the outbox relay's throughput and
- * production-status's batch ingestion, each beside a baseline measured in the same run on the
- * same infrastructure (see README.md).
+ * `npm run bench`: order-intake's accepted orders per second, the outbox relay's throughput,
+ * production-status's batch ingestion, carrier-ingest's webhook ingestion and tracking-api's
+ * lookups, each beside a baseline measured in the same run on the same infrastructure, and the
+ * lag from an event accepted at an edge to its appearance in tracking-api (see README.md).
  * Writes bench/results/latest.json and bench/results/REPORT.md and prints the report.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,8 @@ import { chooseKafka, choosePostgres } from './lib/infrastructure';
 import { ROOT } from './lib/processes';
 import { runProductionScenario } from './lib/production-scenario';
 import { runRelayScenario } from './lib/relay-scenario';
+import { runTrackingScenario } from './lib/tracking-scenario';
+import { runWebhookScenario } from './lib/webhook-scenario';
 import { type BenchResults, type MachineInfo, renderMarkdown, summarize } from './lib/report';
 import { closeAllScopes, withScope } from './lib/scope';
 import { readSettings } from './lib/settings';
@@ -83,6 +86,23 @@ async function main(): Promise<number> {
       } catch (error) {
         log(`production scenario failed: ${describeError(error)}`);
         results.errors.production = error instanceof Error ? error.message : String(error);
+      }
+    }
+    if (settings.scenarios.has('webhooks')) {
+      try {
+        results.webhooks = await runWebhookScenario(postgres, kafka, settings, log);
+      } catch (error) {
+        log(`webhook scenario failed: ${describeError(error)}`);
+        results.errors.webhooks = error instanceof Error ? error.message : String(error);
+      }
+    }
+    if (settings.scenarios.has('tracking')) {
+      try {
+        results.tracking = await runTrackingScenario(postgres, kafka, settings, log);
+        if (results.tracking.visibilityError) results.errors.visibility = results.tracking.visibilityError;
+      } catch (error) {
+        log(`tracking scenario failed: ${describeError(error)}`);
+        results.errors.tracking = error instanceof Error ? error.message : String(error);
       }
     }
     return results;

@@ -29,6 +29,8 @@ export async function postBatches(options: {
   path: string;
   headers: Record<string, string>;
   bodies: readonly string[];
+  /** Headers of one request besides the common ones (a signature over its body, say). */
+  headersFor?: (index: number) => Record<string, string>;
   concurrency: number;
 }): Promise<BatchLoadResult> {
   const url = new URL(options.baseUrl);
@@ -38,7 +40,7 @@ export async function postBatches(options: {
   let firstError: string | undefined;
   let lastAnswerAt = 0;
 
-  const post = (body: string): Promise<BatchResponse> =>
+  const post = (body: string, index: number): Promise<BatchResponse> =>
     new Promise((resolve, reject) => {
       const sentAt = clock();
       const req = request(
@@ -52,6 +54,7 @@ export async function postBatches(options: {
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),
             ...options.headers,
+            ...options.headersFor?.(index),
           },
         },
         (response) => {
@@ -86,7 +89,7 @@ export async function postBatches(options: {
     while (next < options.bodies.length) {
       const index = next++;
       try {
-        responses[index] = await post(options.bodies[index]!);
+        responses[index] = await post(options.bodies[index]!, index);
       } catch (error) {
         errors += 1;
         firstError ??= error instanceof Error ? error.message : String(error);

@@ -5,8 +5,16 @@ import { clock, type LatencySummary, round, sleep, summarizeLatencies } from './
 export interface LoadTarget {
   baseUrl: string;
   headers: Record<string, string>;
-  /** A fresh body per request: every order needs an externalOrderId of its own. */
-  nextBody(): string;
+  /** POST with a body (the default, for orders) or GET. */
+  method?: 'GET' | 'POST';
+  /** The path of every request; POST /v1/orders by default. */
+  path?: string;
+  /** A path per request instead, e.g. GET over many tracking tokens. */
+  nextPath?(): string;
+  /** A fresh body per POST: every order needs an externalOrderId of its own. */
+  nextBody?(): string;
+  /** The status of a successful answer: 201 for an order (the default), 200 for a read. */
+  expectedStatus?: number;
 }
 
 export interface LoadResult {
@@ -19,6 +27,8 @@ export interface LoadResult {
   statusCounts: Record<string, number>;
   /** 201 Created per second over the run: orders accepted. */
   createdPerSecond: number;
+  /** Answers with the target's expected status (201 for orders, 200 for reads) per second. */
+  okPerSecond: number;
   non2xx: number;
   errors: number;
   timeouts: number;
@@ -26,6 +36,11 @@ export interface LoadResult {
 }
 
 const PATH = '/v1/orders';
+
+const methodOf = (target: LoadTarget): 'GET' | 'POST' => target.method ?? 'POST';
+const bodyOf = (target: LoadTarget): string | undefined =>
+  methodOf(target) === 'POST' ? (target.nextBody?.() ?? '') : undefined;
+const pathOf = (target: LoadTarget): string => target.nextPath?.() ?? target.path ?? PATH;
 
 /** Closed loop (each connection sends its next request when the previous one is answered), or capped by overallRate. */
 export async function runAutocannon(
@@ -47,10 +62,20 @@ export async function runAutocannon(
       : {}),
     requests: [
       {
-        method: 'POST',
-        path: PATH,
-        headers: { 'content-type': 'application/json', ...target.headers },
-        setupRequest: (request) => ({ ...request, body: target.nextBody() }),
+        method: methodOf(target),
+        path: target.path ?? PATH,
+        headers: {
+          ...(methodOf(target) === 'POST' ? { 'content-type': 'application/json' } : {}),
+          ...target.headers,
+        },
+        setupRequest: (request) => {
+          const body = bodyOf(target);
+          return {
+            ...request,
+            ...(target.nextPath ? { path: target.nextPath() } : {}),
+            ...(body === undefined ? {} : { body }),
+          };
+        },
       },
     ],
   });
@@ -58,6 +83,7 @@ export async function runAutocannon(
     Object.entries(result.statusCodeStats).map(([status, { count }]) => [status, Number(count)]),
   );
   const created = statusCounts['201'] ?? 0;
+  const ok = statusCounts[String(target.expectedStatus ?? 201)] ?? 0;
   const responses = Object.values(statusCounts).reduce((total, count) => total + count, 0);
   return {
     tool: 'autocannon',
@@ -67,6 +93,7 @@ export async function runAutocannon(
     responses,
     statusCounts,
     createdPerSecond: round(created / result.duration, 1),
+    okPerSecond: round(ok / result.duration, 1),
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
@@ -104,17 +131,18 @@ export async function runPaced(
 
   const send = (intendedAt: number): Promise<void> =>
     new Promise<void>((resolve) => {
-      const body = target.nextBody();
+      const body = bodyOf(target);
       const req = request(
         {
           host: url.hostname,
           port: url.port,
-          path: PATH,
-          method: 'POST',
+          path: pathOf(target),
+          method: methodOf(target),
           agent,
           headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
+            ...(body === undefined
+              ? {}
+              : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
             ...target.headers,
           },
         },
@@ -157,6 +185,7 @@ export async function runPaced(
 
   const durationS = (Math.max(lastAnswerAt, startedAt + options.durationS * 1_000) - startedAt) / 1_000;
   const created = statusCounts['201'] ?? 0;
+  const ok = statusCounts[String(target.expectedStatus ?? 201)] ?? 0;
   const responses = Object.values(statusCounts).reduce((sum, count) => sum + count, 0);
   return {
     tool: 'paced',
@@ -166,6 +195,7 @@ export async function runPaced(
     responses,
     statusCounts,
     createdPerSecond: round(created / durationS, 1),
+    okPerSecond: round(ok / durationS, 1),
     non2xx:
       responses - Object.entries(statusCounts).reduce((n, [s, c]) => (s.startsWith('2') ? n + c : n), 0),
     errors,

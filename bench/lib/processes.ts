@@ -12,6 +12,29 @@ const WARNING_LINE = /"level":\s*(40|50|60)\b|\b(WARN|ERROR|FATAL)\b|Error:/;
 // Nest's console logger colours its lines; the report wants plain text.
 const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
 
+/**
+ * A pino line reduced to what a reader needs (level, message, error): a request's error line
+ * carries the whole request first, and the cause would be cut off.
+ */
+function readableWarning(line: string): string {
+  if (!line.startsWith('{')) return line;
+  try {
+    const entry = JSON.parse(line) as {
+      level?: string | number;
+      msg?: string;
+      err?: { type?: string; message?: string; code?: string };
+      req?: { method?: string; url?: string };
+    };
+    const request = entry.req ? ` (${entry.req.method} ${entry.req.url})` : '';
+    const error = entry.err
+      ? ` — ${entry.err.type ?? 'Error'}${entry.err.code ? ` ${entry.err.code}` : ''}: ${entry.err.message ?? ''}`
+      : '';
+    return `${entry.level ?? ''}: ${entry.msg ?? ''}${request}${error}`;
+  } catch {
+    return line;
+  }
+}
+
 export interface ProcessOutput {
   /** The last lines the process wrote, for the error message when it dies. */
   tail: string[];
@@ -54,7 +77,8 @@ export function startProcess(
       if (output.tail.length > TAIL_LINES) output.tail.shift();
       if (WARNING_LINE.test(line)) {
         output.warningCount += 1;
-        const short = line.length > 400 ? `${line.slice(0, 400)}…` : line;
+        const text = readableWarning(line);
+        const short = text.length > 400 ? `${text.slice(0, 400)}…` : text;
         if (output.warnings.length < KEPT_WARNINGS && !output.warnings.includes(short))
           output.warnings.push(short);
       }

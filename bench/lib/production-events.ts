@@ -34,9 +34,10 @@ export function orderReceivedForCentre(orderId: string, fulfillmentCentreId: str
 /**
  * Valid UPS numbers, each one different (a number may be on one live label only): a fixed
  * shipper and service, a serial, and whichever of the ten check digits the validator accepts.
+ * Scenarios start their serials apart, so numbers stay unique across the run.
  */
-export function upsTrackingNumbers(): () => string {
-  let serial = 0;
+export function upsTrackingNumbers(firstSerial = 0): () => string {
+  let serial = firstSerial;
   return () => {
     serial += 1;
     const payload = `1Z999AA1${String(serial).padStart(9, '0')}`;

@@ -4,6 +4,10 @@ import type { ProductionScenarioResult } from './production-scenario';
 import type { RelayScenarioResult } from './relay-scenario';
 import type { BenchSettings } from './settings';
 import { ratio } from './stats';
+import type { TrackingScenarioResult } from './tracking-scenario';
+import type { WebhookScenarioResult } from './webhook-scenario';
+import { SERVICE_FETCH_WAIT_MS } from './kafka-hop';
+import { EDGES, type Edge, type LagSummary } from './visibility';
 
 export interface MachineInfo {
   cpus: number;
@@ -38,6 +42,8 @@ export interface BenchResults {
   http?: HttpScenarioResult;
   relay?: RelayScenarioResult;
   production?: ProductionScenarioResult;
+  webhooks?: WebhookScenarioResult;
+  tracking?: TrackingScenarioResult;
   errors: Record<string, string>;
   summary: SummaryRow[];
 }
@@ -59,7 +65,7 @@ const pair = (p50: number, p99: number): string => `${ms(p50)} / ${ms(p99)}`;
 
 export function summarize(results: Omit<BenchResults, 'summary'>): SummaryRow[] {
   const rows: SummaryRow[] = [];
-  const { http, relay, production, settings } = results;
+  const { http, relay, production, webhooks, tracking, settings } = results;
   if (http) {
     const { service, baseline } = http;
     const share = ratio(service.max.createdPerSecond, baseline.max.createdPerSecond);
@@ -242,13 +248,241 @@ export function summarize(results: Omit<BenchResults, 'summary'>): SummaryRow[] 
       },
     );
   }
+  if (webhooks) rows.push(...webhookRows(webhooks, settings));
+  if (tracking) rows.push(...trackingRows(tracking, settings));
+  return rows;
+}
+
+/** carrier-ingest's webhook ingestion, end to end onto Kafka, on the 2-core machine. */
+const TARGET_WEBHOOK_SCANS_PER_S = 3_000;
+const TARGET_WEBHOOK_P99_MS = 200;
+/** tracking-api's GET /v1/track/:token on the 2-core machine. */
+const TARGET_TRACK_PER_S = 5_000;
+const TARGET_TRACK_P99_MS = 20;
+/** From an event accepted at an edge to its appearance in tracking-api. */
+const TARGET_VISIBILITY_P99_MS = 500;
+
+const EDGE_LABELS: Record<Edge, string> = {
+  'carrier-ingest': 'carrier webhook (carrier-ingest)',
+  'production-status': 'production step (production-status)',
+  'order-intake': 'new order (order-intake)',
+};
+
+const triple = (lag: LagSummary): string => `${ms(lag.p50Ms)} / ${ms(lag.p95Ms)} / ${ms(lag.p99Ms)}`;
+
+function webhookRows(
+  webhooks: WebhookScenarioResult,
+  settings: Omit<BenchResults['settings'], 'scenarios'>,
+): SummaryRow[] {
+  const { service, baseline } = webhooks;
+  const full =
+    `Webhook ingestion, full speed (${number(service.max.scans)} aggregator webhooks of one new scan each, ` +
+    `${service.max.concurrency} connections)`;
+  const paced = `Webhook ingestion at ${number(settings.webhookRate)} scans/s (open loop, paced)`;
+  const sustained = service.paced.acceptedPerSecondHttp >= settings.webhookRate * SUSTAINED_SHARE;
+  const failed = (target: typeof baseline): number => target.max.failedRequests + target.paced.failedRequests;
+  const { database } = service;
+  return [
+    {
+      scenario: full,
+      figure: 'scans per second, webhook receipt → carrier.scan-recorded on Kafka',
+      measured: `${number(service.max.scansPerSecondEndToEnd)}/s`,
+      baseline: `${number(baseline.max.scansPerSecondEndToEnd)}/s`,
+      ratio: ratio(service.max.scansPerSecondEndToEnd, baseline.max.scansPerSecondEndToEnd),
+      target: `≥ ${number(TARGET_WEBHOOK_SCANS_PER_S)}/s`,
+      met: service.max.scansPerSecondEndToEnd >= TARGET_WEBHOOK_SCANS_PER_S,
+    },
+    {
+      scenario: full,
+      figure: 'webhooks accepted (202) per second by HTTP',
+      measured: `${number(service.max.acceptedPerSecondHttp)}/s`,
+      baseline: `${number(baseline.max.acceptedPerSecondHttp)}/s`,
+      ratio: ratio(service.max.acceptedPerSecondHttp, baseline.max.acceptedPerSecondHttp),
+      target: '—',
+    },
+    {
+      scenario: full,
+      figure: 'request latency p50 / p99',
+      measured: pair(service.max.httpLatency.p50Ms, service.max.httpLatency.p99Ms),
+      baseline: pair(baseline.max.httpLatency.p50Ms, baseline.max.httpLatency.p99Ms),
+      ratio: ratio(service.max.httpLatency.p99Ms, baseline.max.httpLatency.p99Ms),
+      target: '—',
+    },
+    {
+      scenario: paced,
+      figure: 'webhooks accepted per second',
+      measured: `${number(service.paced.acceptedPerSecondHttp)}/s`,
+      baseline: `${number(baseline.paced.acceptedPerSecondHttp)}/s`,
+      ratio: ratio(service.paced.acceptedPerSecondHttp, baseline.paced.acceptedPerSecondHttp),
+      target: `${number(settings.webhookRate)}/s sustained`,
+      met: sustained,
+    },
+    {
+      scenario: paced,
+      figure: 'webhook sent → scan on Kafka, p50 / p99',
+      measured: pair(service.paced.latency.p50Ms, service.paced.latency.p99Ms),
+      baseline: pair(baseline.paced.latency.p50Ms, baseline.paced.latency.p99Ms),
+      ratio: ratio(service.paced.latency.p99Ms, baseline.paced.latency.p99Ms),
+      target: `p99 < ${TARGET_WEBHOOK_P99_MS} ms`,
+      met: sustained && service.paced.latency.p99Ms < TARGET_WEBHOOK_P99_MS,
+    },
+    {
+      scenario: 'Webhook ingestion, all measured phases',
+      figure: 'requests not answered 202',
+      measured: number(failed(service)),
+      baseline: number(failed(baseline)),
+      target: '0',
+      met: failed(service) === 0,
+    },
+    {
+      scenario: 'Carrier-ingest after the run',
+      figure: 'deliveries not processed (waiting / dead-lettered); outbox rows not published',
+      measured: `${number(database.waiting)} / ${number(database.deadLettered)} of ${number(database.deliveries)}; ${number(database.unpublished)} of ${number(database.outboxRows)}`,
+      baseline: '—',
+      target: '0',
+      met: database.waiting === 0 && database.deadLettered === 0 && database.unpublished === 0,
+    },
+  ];
+}
+
+function trackingRows(
+  tracking: TrackingScenarioResult,
+  settings: Omit<BenchResults['settings'], 'scenarios'>,
+): SummaryRow[] {
+  const { service, baseline, visibility } = tracking;
+  const full = `Tracking lookups GET /v1/track/:token, full speed (${settings.connections} connections, ${number(tracking.orders)} tokens)`;
+  const paced = `Tracking lookups at ${number(settings.trackingRate)}/s (open loop, paced)`;
+  const sustained = service.paced.okPerSecond >= settings.trackingRate * SUSTAINED_SHARE;
+  const rows: SummaryRow[] = [
+    {
+      scenario: full,
+      figure: 'answers (200) per second',
+      measured: `${number(service.max.okPerSecond)}/s`,
+      baseline: `${number(baseline.max.okPerSecond)}/s`,
+      ratio: ratio(service.max.okPerSecond, baseline.max.okPerSecond),
+      target: `≥ ${number(TARGET_TRACK_PER_S)}/s`,
+      met: service.max.okPerSecond >= TARGET_TRACK_PER_S,
+    },
+    {
+      scenario: full,
+      figure: 'latency p50 / p99',
+      measured: pair(service.max.latency.p50Ms, service.max.latency.p99Ms),
+      baseline: pair(baseline.max.latency.p50Ms, baseline.max.latency.p99Ms),
+      ratio: ratio(service.max.latency.p99Ms, baseline.max.latency.p99Ms),
+      target: '—',
+    },
+    {
+      scenario: paced,
+      figure: 'answers (200) per second',
+      measured: `${number(service.paced.okPerSecond)}/s`,
+      baseline: `${number(baseline.paced.okPerSecond)}/s`,
+      ratio: ratio(service.paced.okPerSecond, baseline.paced.okPerSecond),
+      target: `${number(settings.trackingRate)}/s sustained`,
+      met: sustained,
+    },
+    {
+      scenario: paced,
+      figure: `latency p50 / p99 (the service's floor is ${number(tracking.responseFloorMs)} ms)`,
+      measured: pair(service.paced.latency.p50Ms, service.paced.latency.p99Ms),
+      baseline: pair(baseline.paced.latency.p50Ms, baseline.paced.latency.p99Ms),
+      ratio: ratio(service.paced.latency.p99Ms, baseline.paced.latency.p99Ms),
+      target: `p99 < ${TARGET_TRACK_P99_MS} ms`,
+      met: sustained && service.paced.latency.p99Ms < TARGET_TRACK_P99_MS,
+    },
+  ];
+  const failed = (target: typeof baseline): number =>
+    (['max', 'paced'] as const).reduce((sum, phase) => sum + target[phase].non2xx + target[phase].errors, 0);
+  rows.push({
+    scenario: 'Tracking lookups, all measured phases',
+    figure: 'non-2xx answers and connection errors',
+    measured: number(failed(service)),
+    baseline: number(failed(baseline)),
+    target: '0',
+    met: failed(service) === 0,
+  });
+  if (!visibility) return rows;
+  const [first] = visibility.passes;
+  if (!first) return rows;
+  const mix = 'webhook scans, production steps and new orders in turn';
+  const atTarget = `Visibility lag at ${number(first.offeredRate)} events/s (${mix}), edge 2xx → visible in tracking-api`;
+  rows.push(
+    {
+      scenario: atTarget,
+      figure: 'events accepted per second at the edges',
+      measured: `${number(first.acceptedPerSecond)}/s`,
+      baseline: '—',
+      target: `${number(visibility.targetRate)}/s sustained`,
+      met: first.sustained && first.offeredRate >= visibility.targetRate,
+    },
+    {
+      scenario: atTarget,
+      figure: `lag p50 / p95 / p99, all edges (${number(first.visible)} of ${number(first.watched)} watched events)`,
+      measured: triple(first.lag),
+      baseline: '—',
+      target: `p99 < ${TARGET_VISIBILITY_P99_MS} ms`,
+      met: first.sustained && first.lag.p99Ms < TARGET_VISIBILITY_P99_MS,
+    },
+    ...EDGES.map((edge): SummaryRow => ({
+      scenario: atTarget,
+      figure: `lag p50 / p95 / p99, ${EDGE_LABELS[edge]}`,
+      measured: triple(first.edges[edge].lag),
+      baseline: '—',
+      target: '—',
+    })),
+  );
+  const sustainedPass = visibility.passes.find((pass) => pass.sustained);
+  if (sustainedPass !== first) {
+    const tried = visibility.passes.map((pass) => number(pass.offeredRate)).join(', ');
+    rows.push(
+      sustainedPass
+        ? {
+            scenario: `Visibility lag at ${number(sustainedPass.offeredRate)} events/s, the highest rate sustained (tried ${tried})`,
+            figure: 'lag p50 / p95 / p99, all edges; per edge p99 (webhook / production / order)',
+            measured: `${triple(sustainedPass.lag)}; ${EDGES.map((edge) => ms(sustainedPass.edges[edge].lag.p99Ms)).join(' / ')}`,
+            baseline: '—',
+            target: `p99 < ${TARGET_VISIBILITY_P99_MS} ms`,
+            met: sustainedPass.lag.p99Ms < TARGET_VISIBILITY_P99_MS,
+          }
+        : {
+            scenario: `Visibility lag, the highest rate sustained (tried ${tried} events/s)`,
+            figure: 'rate; lag p50 / p95 / p99 at the lowest rate tried',
+            measured: `none sustained; ${triple(visibility.passes.at(-1)!.lag)} at ${number(visibility.passes.at(-1)!.offeredRate)}/s`,
+            baseline: '—',
+            target: `${number(visibility.targetRate)}/s`,
+            met: false,
+          },
+    );
+  }
+  const edgeFailures = EDGES.map((edge) =>
+    visibility.passes.reduce((sum, pass) => sum + pass.edges[edge].failed, 0),
+  );
+  const firstEdgeFailure = visibility.passes
+    .flatMap((pass) => EDGES.map((edge) => pass.edges[edge].firstFailure))
+    .find((failure) => failure !== undefined);
+  rows.push({
+    scenario: 'Visibility lag, all passes',
+    figure: 'edge requests not answered 2xx (webhook / production / order)',
+    measured:
+      edgeFailures.map((count) => number(count)).join(' / ') +
+      (firstEdgeFailure ? `; first: ${firstEdgeFailure.slice(0, 160)}` : ''),
+    baseline: '—',
+    target: '0',
+    met: edgeFailures.every((count) => count === 0),
+  });
+  rows.push({
+    scenario: 'Visibility lag, for reference',
+    figure: `one Kafka hop on this broker with the services' ${number(SERVICE_FETCH_WAIT_MS)} ms fetch wait, p50 / p99`,
+    measured: pair(visibility.kafkaHop.p50Ms, visibility.kafkaHop.p99Ms),
+    baseline: '—',
+    target: '—',
+  });
   return rows;
 }
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
 export function renderMarkdown(results: BenchResults): string {
-  const { machine, infrastructure, settings, http, relay, production } = results;
+  const { machine, infrastructure, settings, http, relay, production, webhooks, tracking } = results;
   const gib = (bytes: number): string => `${number(bytes / 1024 ** 3, 1)} GiB`;
   const pg = infrastructure.postgres;
   const pgDescription =
@@ -274,6 +508,13 @@ export function renderMarkdown(results: BenchResults): string {
       (production
         ? ` Production batches: ${number(settings.productionEvents)} events after ` +
           `${number(settings.productionWarmupEvents)} warm-up, on ${number(production.orders)} orders.`
+        : '') +
+      (webhooks
+        ? ` Webhooks: ${number(webhooks.service.warmup.scans)} warm-up, ${number(settings.webhookScans)} at full ` +
+          `speed, ${number(webhooks.service.paced.scans)} paced, over ${number(webhooks.shipments)} shipments.`
+        : '') +
+      (tracking
+        ? ` Tracking: ${number(tracking.orders)} orders; visibility passes of ${settings.visibilityS} s.`
         : ''),
     '',
   ];
@@ -300,8 +541,10 @@ export function renderMarkdown(results: BenchResults): string {
       'producer sending the same messages to the same topic in batches of the relay’s claim size ' +
       `(${relay?.relay.burst.batchSize ?? '—'}, ${relay?.relay.burst.concurrency ?? '—'} in flight); ` +
       'for production batches, a bare node:http handler that parses the batch, stores it with one multi-row ' +
-      'INSERT and produces one message per event with one kafkajs send. ' +
-      'All are timed until a consumer has received every event.',
+      'INSERT and produces one message per event with one kafkajs send; for webhooks, a bare node:http handler ' +
+      'that checks the same HMAC, inserts the raw body and produces it as one message before answering 202. ' +
+      'These are timed until a consumer has received every event. For tracking lookups, a bare node:http handler ' +
+      'that hashes the token and SELECTs the same view JSON from a table of its own.',
     '',
     'Notes:',
     '',
@@ -340,6 +583,65 @@ export function renderMarkdown(results: BenchResults): string {
         `before the clock started (${number(ordersStored)} orders in its table, earlier scenarios' included).`,
     );
   }
+  if (webhooks) {
+    const { service } = webhooks;
+    lines.push(
+      `- Webhooks: the same signed AfterShip-format bodies (${number(webhooks.meanBodyBytes)} bytes each, one new ` +
+        `in-transit checkpoint for one of ${number(webhooks.shipments)} UPS shipments registered through ` +
+        'shipment.registered) go to both. Scans per second run from the first request until the consumer has the ' +
+        'carrier.scan-recorded of every accepted webhook; carrier-ingest answers 202 once the raw delivery is ' +
+        'stored and turns it into a scan afterwards, the baseline inserts and produces before it answers. ' +
+        `Paced latency runs from sending each webhook. carrier-ingest drained the full-speed phase ` +
+        `${number((service.max.endToEndMs - service.max.httpMs) / 1_000, 1)} s after its last answer and the ` +
+        `paced phase ${number(service.paced.drainedAfterLastSendMs / 1_000, 1)} s after the last request.`,
+    );
+  }
+  if (tracking) {
+    lines.push(
+      `- Tracking lookups: tracking-api ran with its default response time floor, TRACK_RESPONSE_FLOOR_MS = ` +
+        `${number(tracking.responseFloorMs)} ms: every token lookup takes at least that long, found or not, so its ` +
+        `latencies cannot go below it. It was fed ${number(tracking.orders)} orders in transit ` +
+        `(${number(tracking.eventsFed)} events, projected in ${number(tracking.service.projectedInMs / 1_000, 1)} s); ` +
+        `GETs pick one of their tokens at random. The baseline reads the same views ` +
+        `(${number(tracking.meanViewBytes / 1024, 1)} KiB each) by SHA-256 of the token from a table of its own.`,
+    );
+  }
+  const visibility = tracking?.visibility;
+  if (visibility) {
+    lines.push(
+      `- Visibility lag: order-intake, production-status, carrier-ingest and tracking-api ran together, each on ` +
+        `its own database. Before the clock: ${number(visibility.setup.ordersCreated)} orders through order-intake, ` +
+        `${number(visibility.setup.shippedOrders)} of them started, completed and packed with a UPS parcel through ` +
+        `production-status (set up in ${number(visibility.setup.setupMs / 1_000, 1)} s), and a warm-up at ` +
+        `${number(visibility.warmup.offeredRate)} events/s. Each pass sends, in turn and open loop, a signed ` +
+        'aggregator webhook with a new scan for a shipped parcel, a production step through ' +
+        'POST /v1/production-events (each order of the pass started, completed, then packed) and a new order. ' +
+        `Lag runs from the edge's 2xx. For every ${number(1 / visibility.watchShare)}th order the benchmark holds ` +
+        `tracking-api's live stream (${number(visibility.sseStreams)} streams; an event is visible when a status ` +
+        "event's history shows it); a new order is visible when GET /v1/track/:token answers 200 (asked as soon " +
+        "as tracking-api's view notification names it, so that figure includes the floor). A pass is sustained when " +
+        'the edges accepted 98% of the requests and had answered them all within 1 s of the last one leaving, ' +
+        'and the last watched event was visible within 5 s after that; otherwise the rate is halved. Passes: ' +
+        visibility.passes
+          .map(
+            (pass) =>
+              `${number(pass.offeredRate)}/s → ${number(pass.acceptedPerSecond)}/s accepted, p99 ` +
+              `${ms(pass.lag.p99Ms)}, ${pass.drainedAfterLastSendMs === undefined ? 'not all visible' : `drained in ${number(pass.drainedAfterLastSendMs / 1_000, 1)} s`}` +
+              `${pass.sustained ? ' (sustained)' : ''}`,
+          )
+          .join('; ') +
+        '.',
+    );
+    if (infrastructure.kafka.kind === 'local-broker') {
+      lines.push(
+        `- Every edge reaches tracking-api through one Kafka hop, and the local mock broker holds each fetch for ` +
+          `the consumer's whole wait (the services wait ${number(SERVICE_FETCH_WAIT_MS)} ms, with no variable to ` +
+          `change it), so each event waits for the next fetch: the hop alone measured p50 ${ms(visibility.kafkaHop.p50Ms)}, ` +
+          `p99 ${ms(visibility.kafkaHop.p99Ms)}. A real broker answers a fetch as soon as a message is there; ` +
+          'the lag target cannot be judged on this broker.',
+      );
+    }
+  }
   for (const [name, warnings] of [
     ['order-intake', http?.service.processWarnings],
     ['bare insert server', http?.baseline.processWarnings],
@@ -347,9 +649,20 @@ export function renderMarkdown(results: BenchResults): string {
     ['bare producer', relay?.baseline.processWarnings],
     ['production-status', production?.service.processWarnings],
     ['bare production server', production?.baseline.processWarnings],
+    ['carrier-ingest (webhooks)', webhooks?.service.processWarnings],
+    ['bare webhook server', webhooks?.baseline.processWarnings],
+    ['tracking-api (lookups)', tracking?.service.processWarnings],
+    ['bare track server', tracking?.baseline.processWarnings],
+    ...Object.entries(tracking?.visibility?.processWarnings ?? {}).map(
+      ([service, warnings]) => [`${service} (visibility)`, warnings] as const,
+    ),
   ] as const) {
     if (warnings && warnings.count > 0) {
-      lines.push(`- ${name} logged ${warnings.count} warning or error line(s); see latest.json.`);
+      const first = warnings.first[0] ?? '';
+      lines.push(
+        `- ${name} logged ${warnings.count} warning or error line(s), the first: ` +
+          `${cell(first.length > 200 ? `${first.slice(0, 200)}…` : first)}; see latest.json.`,
+      );
     }
   }
   for (const [scenario, error] of Object.entries(results.errors)) {

@@ -7,7 +7,7 @@ function positiveNumber(name: string, fallback: number): number {
   return value;
 }
 
-export const SCENARIOS = ['http', 'relay', 'production'] as const;
+export const SCENARIOS = ['http', 'relay', 'production', 'webhooks', 'tracking'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchSettings {
@@ -38,6 +38,24 @@ export interface BenchSettings {
   productionWarmupEvents: number;
   /** Events in the measured part, in whole batches. */
   productionEvents: number;
+  /** Shipments registered with carrier-ingest; the webhooks' scans go round them. */
+  webhookShipments: number;
+  /** Webhooks (one new scan each) posted at full speed, after a warm-up of a tenth as many. */
+  webhookScans: number;
+  /** The paced rate of the webhooks' latency target. */
+  webhookRate: number;
+  /** The paced webhook phase. */
+  webhookSteadyS: number;
+  /** Orders fed to tracking-api before its GETs. */
+  trackingOrders: number;
+  /** The paced rate of the GETs' latency target. */
+  trackingRate: number;
+  /** The total rate of events accepted at the edges for the visibility lag. */
+  visibilityRate: number;
+  /** Each visibility pass at a fixed rate. */
+  visibilityS: number;
+  /** The share of orders whose visibility is watched (an SSE stream each, or a GET for new orders). */
+  visibilityWatchShare: number;
   scenarios: ReadonlySet<ScenarioName>;
 }
 
@@ -83,6 +101,16 @@ export function readSettings(): BenchSettings {
     productionConcurrency: concurrency,
     productionWarmupEvents,
     productionEvents,
+    webhookShipments: Math.round(positiveNumber('BENCH_WEBHOOK_SHIPMENTS', 2_000)),
+    // 15 s gives 10,000: over three seconds' worth at the 3,000 scans/s target.
+    webhookScans: Math.round(positiveNumber('BENCH_WEBHOOK_SCANS', Math.round((durationS * 2) / 3) * 1_000)),
+    webhookRate: positiveNumber('BENCH_WEBHOOK_RATE', 1_000),
+    webhookSteadyS: positiveNumber('BENCH_WEBHOOK_STEADY_S', Math.max(2, Math.round((durationS * 2) / 3))),
+    trackingOrders: Math.round(positiveNumber('BENCH_TRACKING_ORDERS', 2_000)),
+    trackingRate: positiveNumber('BENCH_TRACKING_RATE', 2_000),
+    visibilityRate: positiveNumber('BENCH_VISIBILITY_RATE', 1_000),
+    visibilityS: positiveNumber('BENCH_VISIBILITY_S', Math.max(2, Math.round((durationS * 2) / 3))),
+    visibilityWatchShare: Math.min(1, positiveNumber('BENCH_VISIBILITY_WATCH_SHARE', 0.2)),
     scenarios: scenarios as Set<ScenarioName>,
   };
 }
