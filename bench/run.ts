@@ -11,6 +11,7 @@ import path from 'node:path';
 import { runHttpScenario } from './lib/http-scenario';
 import { chooseKafka, choosePostgres } from './lib/infrastructure';
 import { ROOT } from './lib/processes';
+import { runNotificationScenario } from './lib/notification-scenario';
 import { runProductionScenario } from './lib/production-scenario';
 import { runRelayScenario } from './lib/relay-scenario';
 import { runTrackingScenario } from './lib/tracking-scenario';
@@ -103,6 +104,14 @@ async function main(): Promise<number> {
       } catch (error) {
         log(`tracking scenario failed: ${describeError(error)}`);
         results.errors.tracking = error instanceof Error ? error.message : String(error);
+      }
+    }
+    if (settings.scenarios.has('notifications')) {
+      try {
+        results.notifications = await runNotificationScenario(postgres, kafka, settings, log);
+      } catch (error) {
+        log(`notification scenario failed: ${describeError(error)}`);
+        results.errors.notifications = error instanceof Error ? error.message : String(error);
       }
     }
     return results;

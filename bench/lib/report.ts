@@ -1,3 +1,8 @@
+import {
+  notificationNotes,
+  notificationRows,
+  type NotificationScenarioResult,
+} from './notification-scenario';
 import type { HttpScenarioResult } from './http-scenario';
 import type { KafkaKind, PostgresKind } from './infrastructure';
 import type { ProductionScenarioResult } from './production-scenario';
@@ -44,6 +49,7 @@ export interface BenchResults {
   production?: ProductionScenarioResult;
   webhooks?: WebhookScenarioResult;
   tracking?: TrackingScenarioResult;
+  notifications?: NotificationScenarioResult;
   errors: Record<string, string>;
   summary: SummaryRow[];
 }
@@ -250,6 +256,7 @@ export function summarize(results: Omit<BenchResults, 'summary'>): SummaryRow[] 
   }
   if (webhooks) rows.push(...webhookRows(webhooks, settings));
   if (tracking) rows.push(...trackingRows(tracking, settings));
+  if (results.notifications) rows.push(...notificationRows(results.notifications));
   return rows;
 }
 
@@ -642,6 +649,8 @@ export function renderMarkdown(results: BenchResults): string {
       );
     }
   }
+  // The notification notes report both of its processes' warnings themselves.
+  if (results.notifications) lines.push(...notificationNotes(results.notifications));
   for (const [name, warnings] of [
     ['order-intake', http?.service.processWarnings],
     ['bare insert server', http?.baseline.processWarnings],

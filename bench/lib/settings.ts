@@ -7,7 +7,7 @@ function positiveNumber(name: string, fallback: number): number {
   return value;
 }
 
-export const SCENARIOS = ['http', 'relay', 'production', 'webhooks', 'tracking'] as const;
+export const SCENARIOS = ['http', 'relay', 'production', 'webhooks', 'tracking', 'notifications'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchSettings {
