@@ -3,3 +3,4 @@ export * from './problem-details';
 export * from './problem-details.filter';
 export * from './validation';
 export * from './dto/postal-address.request';
+export * from './path-id';

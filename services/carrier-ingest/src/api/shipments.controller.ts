@@ -1,18 +1,11 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { CurrentTenant, RequireTenantKind, type TenantPrincipal } from '@tracking/auth';
-import { NotFoundError } from '@tracking/errors';
+import { idFromPath } from '@tracking/http';
 import { GetShipmentUseCase } from '../use-cases/get-shipment.use-case';
 import { PollShipmentUseCase } from '../use-cases/poll-shipment.use-case';
 import { SetManualStatusUseCase } from '../use-cases/set-manual-status.use-case';
 import { ManualStatusRequest } from './dto/manual-status.request';
 import { toShipmentResponse } from './dto/shipment.response';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function shipmentIdOf(value: string): string {
-  if (!UUID.test(value)) throw new NotFoundError('shipment', value);
-  return value.toLowerCase();
-}
 
 @Controller('v1/shipments/:shipmentId')
 @RequireTenantKind('merchant')
@@ -26,7 +19,10 @@ export class ShipmentsController {
   /** The shipment, its status and every scan with where it came from (webhook, poll, manual). */
   @Get()
   async get(@CurrentTenant() merchant: TenantPrincipal, @Param('shipmentId') shipmentId: string) {
-    const { shipment, scans } = await this.getShipment.execute(merchant.id, shipmentIdOf(shipmentId));
+    const { shipment, scans } = await this.getShipment.execute(
+      merchant.id,
+      idFromPath(shipmentId, 'shipment'),
+    );
     return toShipmentResponse(shipment, scans);
   }
 
@@ -34,7 +30,7 @@ export class ShipmentsController {
   @Post('retrack')
   @HttpCode(HttpStatus.OK)
   async retrack(@CurrentTenant() merchant: TenantPrincipal, @Param('shipmentId') shipmentId: string) {
-    const id = shipmentIdOf(shipmentId);
+    const id = idFromPath(shipmentId, 'shipment');
     const { newScans } = await this.pollShipment.execute(id, 'POLL', merchant.id);
     const { shipment, scans } = await this.getShipment.execute(merchant.id, id);
     return { newScans: newScans.length, shipment: toShipmentResponse(shipment, scans) };
@@ -48,7 +44,7 @@ export class ShipmentsController {
     @Param('shipmentId') shipmentId: string,
     @Body() request: ManualStatusRequest,
   ) {
-    const id = shipmentIdOf(shipmentId);
+    const id = idFromPath(shipmentId, 'shipment');
     await this.setManualStatus.execute(merchant.id, id, request);
     const { shipment, scans } = await this.getShipment.execute(merchant.id, id);
     return toShipmentResponse(shipment, scans);

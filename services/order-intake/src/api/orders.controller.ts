@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import { CurrentTenant, RequireTenantKind, type TenantPrincipal } from '@tracking/auth';
-import { NotFoundError } from '@tracking/errors';
+import { idFromPath } from '@tracking/http';
 import type { Response } from 'express';
 import { OrderIntakeConfig } from '../config/order-intake.config';
 import { CancelOrderUseCase } from '../use-cases/cancel-order';
@@ -8,14 +8,6 @@ import { GetOrderUseCase } from '../use-cases/get-order';
 import { SubmitOrderUseCase } from '../use-cases/submit-order';
 import { type OrderResponse, toOrderResponse } from './dto/order.response';
 import { CancelOrderRequest, SubmitOrderRequest } from './dto/submit-order.request';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Order ids are UUIDs; anything else names no order, which is a 404 like any other unknown id. */
-function requireOrderId(orderId: string): string {
-  if (!UUID.test(orderId)) throw new NotFoundError('order', orderId);
-  return orderId.toLowerCase();
-}
 
 @Controller('v1/orders')
 @RequireTenantKind('merchant')
@@ -67,7 +59,10 @@ export class OrdersController {
     @CurrentTenant() merchant: TenantPrincipal,
     @Param('orderId') orderId: string,
   ): Promise<OrderResponse> {
-    const order = await this.getOrder.execute({ merchantId: merchant.id, orderId: requireOrderId(orderId) });
+    const order = await this.getOrder.execute({
+      merchantId: merchant.id,
+      orderId: idFromPath(orderId, 'order'),
+    });
     return toOrderResponse(order, this.config.PUBLIC_TRACKING_BASE_URL);
   }
 
@@ -80,7 +75,7 @@ export class OrdersController {
   ): Promise<OrderResponse> {
     const order = await this.cancelOrder.execute({
       merchantId: merchant.id,
-      orderId: requireOrderId(orderId),
+      orderId: idFromPath(orderId, 'order'),
       reason: request.reason,
       requestedBy: `merchant:${merchant.id}`,
     });

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
 import { CurrentTenant, RequireTenantKind, type TenantPrincipal } from '@tracking/auth';
-import { NotFoundError, TrackingError, ValidationFailedError } from '@tracking/errors';
-import { validateItem } from '@tracking/http';
+import { TrackingError, ValidationFailedError } from '@tracking/errors';
+import { validateItem, idFromPath } from '@tracking/http';
 import type { Request, Response } from 'express';
 import { ProductionStatusConfig } from '../config/production-status.config';
 import type { ProductionReport } from '../domain/production-event';
@@ -14,8 +14,6 @@ import {
 import { parseProductionCsv } from './csv/production-events-csv';
 import { ProductionEventRequest } from './dto/production-event.request';
 import { toItemResponse, toTimelineResponse } from './dto/production.response';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toReport(request: ProductionEventRequest): ProductionReport {
   return { ...request, orderId: request.orderId.toLowerCase() };
@@ -98,8 +96,7 @@ export class ProductionEventsController {
 
   @Get('v1/orders/:orderId/production')
   async timeline(@CurrentTenant() centre: TenantPrincipal, @Param('orderId') orderId: string) {
-    if (!UUID.test(orderId)) throw new NotFoundError('order', orderId);
-    return toTimelineResponse(await this.getTimeline.execute(centre.id, orderId.toLowerCase()));
+    return toTimelineResponse(await this.getTimeline.execute(centre.id, idFromPath(orderId, 'order')));
   }
 
   private jsonItems(body: unknown): Array<{ event: unknown; lines?: number[] }> {

@@ -1,10 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { CurrentTenant, RequireTenantKind, type TenantPrincipal } from '@tracking/auth';
-import { NotFoundError } from '@tracking/errors';
+import { idFromPath } from '@tracking/http';
 import { ListOrdersUseCase } from '../use-cases/list-orders.use-case';
 import { ListOrdersQuery } from './dto/list-orders.query';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The seller's side: only the merchant's own orders. */
 @Controller('v1/orders')
@@ -19,7 +17,6 @@ export class MerchantOrdersController {
 
   @Get(':orderId')
   get(@CurrentTenant() merchant: TenantPrincipal, @Param('orderId') orderId: string) {
-    if (!UUID.test(orderId)) throw new NotFoundError('order', orderId);
-    return this.listOrders.get(merchant.id, orderId.toLowerCase());
+    return this.listOrders.get(merchant.id, idFromPath(orderId, 'order'));
   }
 }

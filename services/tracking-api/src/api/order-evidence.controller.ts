@@ -1,7 +1,6 @@
 import { Controller, Get, Param, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { CurrentTenant, RequireTenantKind, type TenantPrincipal } from '@tracking/auth';
-import { NotFoundError } from '@tracking/errors';
-import { isUUID } from 'class-validator';
+import { idFromPath } from '@tracking/http';
 import type { Request, Response } from 'express';
 import { OrderEvidenceUseCase } from '../use-cases/order-evidence.use-case';
 import { EvidenceQuery } from './dto/evidence.query';
@@ -23,8 +22,7 @@ export class OrderEvidenceController {
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    if (!isUUID(orderId)) throw new NotFoundError('order', orderId);
-    const pack = await this.evidence.execute(merchant.id, orderId.toLowerCase());
+    const pack = await this.evidence.execute(merchant.id, idFromPath(orderId, 'order'));
     // It names who signed for the parcel: nothing between the merchant and us may keep a copy.
     response.setHeader('Cache-Control', 'private, no-store');
     response.setHeader('Vary', 'Accept');
