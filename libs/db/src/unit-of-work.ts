@@ -18,13 +18,23 @@ export interface TransactionContext {
 export class UnitOfWork {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async run<T>(work: (tx: TransactionContext) => Promise<T>): Promise<T> {
+  /**
+   * `snapshot` runs the work in REPEATABLE READ: every statement sees the database as it was when
+   * the first one ran. A read that answers from several tables needs it, or a commit landing
+   * between two of its statements shows the caller half of one change.
+   */
+  async run<T>(
+    work: (tx: TransactionContext) => Promise<T>,
+    options: { snapshot?: boolean } = {},
+  ): Promise<T> {
     const committed: Array<() => void> = [];
     let result: T;
     try {
-      result = await this.dataSource.transaction((manager) =>
-        work({ manager, afterCommit: (callback) => committed.push(callback) }),
-      );
+      const transactional = (manager: EntityManager) =>
+        work({ manager, afterCommit: (callback) => committed.push(callback) });
+      result = options.snapshot
+        ? await this.dataSource.transaction('REPEATABLE READ', transactional)
+        : await this.dataSource.transaction(transactional);
     } catch (error) {
       if (!(error instanceof TrackingError) && isRetriable(error)) {
         throw new DependencyUnavailableError('postgresql', error);

@@ -281,10 +281,14 @@ describe('tracking-api', () => {
         orderReceived(fine, daysAgo(1)),
         orderReceived(foreign, daysAgo(1)),
       );
+      // Each order's facts arrive on their own topics; wait until every order shows its last one.
       await eventually(
         async () =>
           (await track(foreign.token)).status === 200 &&
-          (await track(noScan.token)).body.status?.state === 'PACKED',
+          (await track(fine.token)).status === 200 &&
+          (await track(unshipped.token)).status === 200 &&
+          (await track(noScan.token)).body.status?.state === 'PACKED' &&
+          (await track(stale.token)).body.status?.state === 'EXCEPTION',
       );
 
       const attention = await env.request<{ orders: Array<{ orderId: string; attentionReasons: string[] }> }>(

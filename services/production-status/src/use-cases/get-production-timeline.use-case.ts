@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { UnitOfWork } from '@tracking/db';
 import { NotFoundError } from '@tracking/errors';
 import { reduceOrder, type CanonicalState, type OrderStatus, type TrackingEvent } from '@tracking/events';
-import type { DataSource } from 'typeorm';
 import { mayReport } from '../domain/production-event';
 import type { OrderEntity, ProductionStepEntity, ShipmentEntity } from '../persistence/entities';
 import { ProductionRepository } from '../persistence/production.repository';
@@ -17,16 +16,23 @@ export interface ProductionTimeline {
 @Injectable()
 export class GetProductionTimelineUseCase {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     private readonly repository: ProductionRepository,
   ) {}
 
-  /** The centre's own order only: any other is as unknown as one that does not exist. */
+  /**
+   * The centre's own order only: any other is as unknown as one that does not exist. One snapshot,
+   * so a step recorded while we read never appears without the shipment it registered.
+   */
   async execute(fulfillmentCentreId: string, orderId: string): Promise<ProductionTimeline> {
-    const manager = this.dataSource.manager;
-    const order = await this.repository.findOrder(manager, orderId);
-    if (!order || !mayReport(order, fulfillmentCentreId)) throw new NotFoundError('order', orderId);
-    const { steps, shipments } = await this.repository.timeline(manager, orderId);
+    const { order, steps, shipments } = await this.unitOfWork.run(
+      async ({ manager }) => {
+        const found = await this.repository.findOrder(manager, orderId);
+        if (!found || !mayReport(found, fulfillmentCentreId)) throw new NotFoundError('order', orderId);
+        return { order: found, ...(await this.repository.timeline(manager, orderId)) };
+      },
+      { snapshot: true },
+    );
 
     // The schema library's reducer decides the status, as every other consumer's does.
     const facts: TrackingEvent[] = [

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { UnitOfWork } from '@tracking/db';
 import { NotFoundError } from '@tracking/errors';
-import type { DataSource } from 'typeorm';
 import { buildEvidencePack, type EvidenceOrderSource, type EvidencePack } from '../domain/evidence-pack';
 import type { PublicView } from '../domain/order-projection';
 import { ReadModelRepository } from '../persistence/read-model.repository';
@@ -33,13 +32,13 @@ interface EvidenceRow {
 @Injectable()
 export class OrderEvidenceUseCase {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly unitOfWork: UnitOfWork,
     private readonly repository: ReadModelRepository,
   ) {}
 
   async execute(merchantId: string, orderId: string, now = new Date()): Promise<EvidencePack> {
     // One snapshot for the row and its facts, so the pack never mixes two versions of the order.
-    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+    return this.unitOfWork.run(async ({ manager }) => {
       const rows: EvidenceRow[] = await manager.query(
         `SELECT order_id, merchant_id, external_order_id, storefront_platform, placed_at, received_at,
                 fulfillment_centre_id, to_char(promised_delivery_date, 'YYYY-MM-DD') AS promised_delivery_date,
@@ -73,6 +72,6 @@ export class OrderEvidenceUseCase {
         publicView: row.public_view,
       };
       return buildEvidencePack(order, await this.repository.eventsOf(manager, orderId), now);
-    });
+    }, { snapshot: true });
   }
 }

@@ -18,7 +18,10 @@ export class ListNotificationsUseCase {
     private readonly repository: NotificationRepository,
   ) {}
 
-  /** The order's notifications and delivery log; another merchant's order is not found, like an unknown one. */
+  /**
+   * The order's notifications and delivery log; another merchant's order is not found, like an
+   * unknown one. One snapshot, so a delivery's status and its log entry always agree.
+   */
   execute(merchantId: string, orderId: string): Promise<OrderNotifications> {
     return this.unitOfWork.run(async (tx) => {
       const notifications = await this.repository.notificationsOfOrder(tx.manager, merchantId, orderId);
@@ -32,6 +35,6 @@ export class ListNotificationsUseCase {
         deliveries: await this.repository.deliveriesOfOrder(tx.manager, merchantId, orderId),
         log: await this.repository.logOfOrder(tx.manager, merchantId, orderId),
       };
-    });
+    }, { snapshot: true });
   }
 }
