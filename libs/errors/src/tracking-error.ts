@@ -92,6 +92,9 @@ export class DependencyUnavailableError extends TrackingError {
   }
 }
 
+const PG_TRANSIENT_MESSAGES =
+  /^(timeout exceeded when trying to connect|Connection terminated unexpectedly|Connection terminated due to connection timeout)$/;
+
 /** True for errors worth retrying: our own retriable errors and transient network/database failures. */
 export function isRetriable(error: unknown): boolean {
   if (error instanceof TrackingError) return error.canRetry;
@@ -99,6 +102,9 @@ export function isRetriable(error: unknown): boolean {
   const candidate = error as { retriable?: unknown; code?: unknown };
   if (candidate.retriable === true) return true; // kafkajs marks its transient errors this way
   const code = typeof candidate.code === 'string' ? candidate.code : '';
+  // node-postgres raises these without a code: a pool with no free connection in time, or a
+  // server that went away mid-session. Both pass once load drops or the server is back.
+  if (code === '' && error instanceof Error && PG_TRANSIENT_MESSAGES.test(error.message)) return true;
   // Connection-level errors and PostgreSQL classes 08 (connection), 40 (serialization/deadlock),
   // 53 (insufficient resources), 57P (operator intervention, e.g. admin shutdown).
   return (

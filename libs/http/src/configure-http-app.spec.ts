@@ -79,6 +79,8 @@ const failures: Record<string, () => unknown> = {
   conflict: () => new ConflictError('the order was already cancelled'),
   'dependency-unavailable': () =>
     new DependencyUnavailableError('postgresql', new Error('connect ECONNREFUSED 10.0.0.7:5432')),
+  // What node-postgres throws when every pooled connection stays busy past the connect timeout.
+  'pool-exhausted': () => new Error('timeout exceeded when trying to connect'),
   malformed: () => new TrackingError('MALFORMED_REQUEST', 'the cursor is not one we issued'),
   forbidden: () => new TrackingError('FORBIDDEN', 'not your order'),
   'validation-failed': () =>
@@ -336,6 +338,14 @@ describe('errors as problem+json', () => {
     expect(reply.headers.get('retry-after')).toBe('5');
     expect(reply.body.code).toBe('DEPENDENCY_UNAVAILABLE');
     expect(JSON.stringify(reply.body)).not.toMatch(/10\.0\.0\.7|ECONNREFUSED|postgresql/);
+  });
+
+  it('answers a database pool exhausted at peak with 503, so clients retry instead of reporting a fault', async () => {
+    const reply = await send('GET', '/failures/pool-exhausted');
+    expect(reply.status).toBe(503);
+    expect(reply.headers.get('retry-after')).toBe('5');
+    expect(reply.body.code).toBe('DEPENDENCY_UNAVAILABLE');
+    expect(JSON.stringify(reply.body)).not.toMatch(/timeout exceeded/);
   });
 
   it('answers a bug with a bare 500 that leaks nothing', async () => {

@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { type ErrorCode, type FieldViolation, TrackingError } from '@tracking/errors';
+import { type ErrorCode, type FieldViolation, isRetriable, TrackingError } from '@tracking/errors';
 
 /**
  * Codes of a problem body: the platform's error codes plus the HTTP-only refusals that have no
@@ -126,6 +126,13 @@ export function renderProblem(exception: unknown, instance: string, jsonLimit: s
     code = CODE_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'MALFORMED_REQUEST');
     detail = httpExceptionDetail(exception, status, jsonLimit);
     if (status === HttpStatus.SERVICE_UNAVAILABLE) retryAfter = 5;
+  } else if (isRetriable(exception)) {
+    // A database or broker error that passes with time (a pool exhausted at peak, a failover) reached
+    // us outside a unit of work: the client should retry, not report a fault.
+    status = HttpStatus.SERVICE_UNAVAILABLE;
+    code = 'DEPENDENCY_UNAVAILABLE';
+    detail = UNAVAILABLE_DETAIL;
+    retryAfter = 5;
   } else {
     status = HttpStatus.INTERNAL_SERVER_ERROR;
     code = 'INTERNAL';
