@@ -105,8 +105,14 @@ async function main(): Promise<void> {
         DATABASE_URL: databaseUrl,
         ...(poolSize ? { DATABASE_POOL_SIZE: poolSize } : {}),
         KAFKA_BROKERS: kafkaBrokers,
-        // The mock broker cannot serve idempotent producers; real clusters keep the default (on).
-        ...(broker ? { KAFKA_IDEMPOTENT: 'false' } : {}),
+        // The mock broker cannot serve idempotent producers, and it holds every fetch for the
+        // whole wait instead of answering when a message arrives; real clusters keep the defaults.
+        ...(broker
+          ? {
+              KAFKA_IDEMPOTENT: 'false',
+              KAFKA_FETCH_MAX_WAIT_MS: process.env.KAFKA_FETCH_MAX_WAIT_MS ?? '100',
+            }
+          : {}),
       },
     });
     children.push(child);

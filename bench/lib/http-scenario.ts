@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { SERVICE_FETCH_WAIT_MS } from './kafka-hop';
 import { generateSigningKeyPair, mintToken } from '@tracking/auth';
 import { Client } from 'pg';
 import { SERVICES } from '../../scripts/services';
@@ -150,6 +151,7 @@ export async function runHttpScenario(
       DATABASE_POOL_SIZE: String(database.poolSize),
       KAFKA_BROKERS: kafka.brokers,
       ...(kafka.idempotent ? {} : { KAFKA_IDEMPOTENT: 'false' }),
+      KAFKA_FETCH_MAX_WAIT_MS: String(SERVICE_FETCH_WAIT_MS),
       // Its consumer must not join (and rebalance) a real deployment's group on a shared cluster.
       KAFKA_CONSUMER_GROUP: `bench-order-intake-${runId}`,
       AUTH_PUBLIC_KEY: keys.publicKeyPem,

@@ -1325,7 +1325,7 @@ export function notificationNotes(result: NotificationScenarioResult): string[] 
   if (result.kafkaHop) {
     notes.push(
       `- Both consumers wait up to ${number(SERVICE_FETCH_WAIT_MS)} ms for a fetch, and the local mock broker ` +
-        'holds every fetch that long, so each status event can wait up to a second before either target sees ' +
+        `holds every fetch that long, so each status event can wait up to ${number(SERVICE_FETCH_WAIT_MS)} ms before either target sees ` +
         'it (the Kafka hop row). At a rate a target cannot keep up with, its latency is mostly its backlog.',
     );
   }

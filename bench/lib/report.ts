@@ -642,8 +642,8 @@ export function renderMarkdown(results: BenchResults): string {
     if (infrastructure.kafka.kind === 'local-broker') {
       lines.push(
         `- Every edge reaches tracking-api through one Kafka hop, and the local mock broker holds each fetch for ` +
-          `the consumer's whole wait (the services wait ${number(SERVICE_FETCH_WAIT_MS)} ms, with no variable to ` +
-          `change it), so each event waits for the next fetch: the hop alone measured p50 ${ms(visibility.kafkaHop.p50Ms)}, ` +
+          `the consumer's whole wait (KAFKA_FETCH_MAX_WAIT_MS, ${number(SERVICE_FETCH_WAIT_MS)} ms here for the ` +
+          `services and the baselines alike), so each event waits for the next fetch: the hop alone measured p50 ${ms(visibility.kafkaHop.p50Ms)}, ` +
           `p99 ${ms(visibility.kafkaHop.p99Ms)}. A real broker answers a fetch as soon as a message is there; ` +
           'the lag target cannot be judged on this broker.',
       );

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { SERVICE_FETCH_WAIT_MS } from './kafka-hop';
 import { ALL_TOPICS, TOPICS } from '@tracking/events';
 import { type Admin, Kafka as KafkaClient, logLevel } from 'kafkajs';
 import { Client } from 'pg';
@@ -129,6 +130,7 @@ export async function startService(
     DATABASE_POOL_SIZE: String(database.poolSize),
     KAFKA_BROKERS: kafka.brokers,
     ...(kafka.idempotent ? {} : { KAFKA_IDEMPOTENT: 'false' }),
+    KAFKA_FETCH_MAX_WAIT_MS: String(SERVICE_FETCH_WAIT_MS),
     KAFKA_CONSUMER_GROUP: consumerGroup,
     AUTH_PUBLIC_KEY: options.publicKeyPem,
     AUTH_JWKS_URL: '',

@@ -22,6 +22,7 @@ describe('loadConfig', () => {
     expect(config.KAFKA_BROKERS).toEqual(['localhost:9092', 'kafka-2:9092']);
     expect(config.KAFKA_IDEMPOTENT).toBe(true);
     expect(config.DATABASE_POOL_SIZE).toBe(10);
+    expect(config.KAFKA_FETCH_MAX_WAIT_MS).toBe(1_000);
     expect(config.PUBLIC_TRACKING_BASE_URL).toBe('http://localhost:3006/t');
   });
 
@@ -32,10 +33,12 @@ describe('loadConfig', () => {
         DATABASE_URL: undefined,
         PORT: 'eighty',
         KAFKA_IDEMPOTENT: 'maybe',
+        KAFKA_FETCH_MAX_WAIT_MS: '0',
       });
     expect(load).toThrow(/DATABASE_URL \(not set\)/);
     expect(load).toThrow(/PORT \(invalid\)/);
     expect(load).toThrow(/KAFKA_IDEMPOTENT \(invalid\)/);
+    expect(load).toThrow(/KAFKA_FETCH_MAX_WAIT_MS \(invalid\)/);
   });
 
   it('requires one way to verify tokens', () => {

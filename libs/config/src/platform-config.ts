@@ -97,6 +97,17 @@ export class PlatformConfig {
   @IsString()
   KAFKA_SASL_PASSWORD?: string;
 
+  /**
+   * Longest a consumer's fetch waits for new messages. A Kafka broker answers as soon as a message
+   * arrives, so this only paces idle polling there; a broker that holds every fetch for the whole
+   * wait (librdkafka's mock cluster, used locally) adds up to this much to each hop.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(30_000)
+  KAFKA_FETCH_MAX_WAIT_MS = 1_000;
+
   /** How often the outbox relay polls even without a wake-up (LISTEN/NOTIFY never replaces the poll). */
   @Transform(toInt)
   @IsInt()

@@ -104,7 +104,7 @@ export function resolveKafkaOptions(
       retryMaxDelayMs: 5_000,
       sessionTimeoutMs: 30_000,
       heartbeatIntervalMs: 3_000,
-      maxWaitTimeMs: 1_000,
+      maxWaitTimeMs: config.KAFKA_FETCH_MAX_WAIT_MS,
       inboxRetentionMs: 14 * 24 * 60 * 60_000,
       ...options.consumer,
     },

@@ -142,7 +142,7 @@ describe('Kafka batch transport', () => {
 
     await processed(next);
     const [letter] = await deadLetters.waitFor((m) => m.headers['event-id'] === refused.eventId);
-    const [original] = source.messages.filter((m) => m.headers['event-id'] === refused.eventId);
+    const [original] = await source.waitFor((m) => m.headers['event-id'] === refused.eventId);
     expect(letter!.key).toBe(orderId);
     expect(letter!.value).toBe(original!.value);
     expect(letter!.headers).toMatchObject({

@@ -57,6 +57,8 @@ export async function createTestEnvironment<C extends PlatformConfig>(
     AUTH_JWKS_URL: '',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     OUTBOX_POLL_INTERVAL_MS: '100',
+    // The local mock broker holds each fetch for the whole wait; a real broker answers at once.
+    KAFKA_FETCH_MAX_WAIT_MS: process.env.TEST_KAFKA_KIND === 'local-broker' ? '100' : '1000',
     ...options.env,
   });
   const app = await options.createApp(config);
