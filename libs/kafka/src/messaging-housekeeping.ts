@@ -35,7 +35,11 @@ export class MessagingHousekeeping implements OnApplicationBootstrap, BeforeAppl
   ) {
     this.store = new OutboxStore(dataSource, settings.schema);
     // tick reports its own failures; the task only keeps it running on schedule.
-    this.task = new PeriodicTask(settings.outbox.housekeepingIntervalMs, () => this.tick(), () => undefined);
+    this.task = new PeriodicTask(
+      settings.outbox.housekeepingIntervalMs,
+      () => this.tick(),
+      () => undefined,
+    );
   }
 
   onApplicationBootstrap(): void {
