@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, type MessageHandler, Server, Transport } from '@nestjs/microservices';
 import { PlatformConfig } from '@tracking/config';
-import { UnitOfWork } from '@tracking/db';
+import { UnitOfWork, type TransactionContext } from '@tracking/db';
 import { isRetriable } from '@tracking/errors';
 import { deadLetterTopic, decodeEnvelope, type EventEnvelope } from '@tracking/events';
 import { withRemoteTraceContext } from '@tracking/telemetry';
@@ -10,7 +10,7 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import { backoffDelay, sleep, withTimeout } from '@tracking/errors';
 import { deadLetterMessage, errorCodeOf } from './dead-letter';
 import { takeHandlerFailure } from './handler-failure.interceptor';
-import { recordInInbox } from './inbox';
+import { type InboxEntry, recordInInbox } from './inbox';
 import { KAFKA_CLIENT, kafkaConnectionSettings } from './kafka-client';
 import { KafkaEventContext } from './kafka-event-context';
 import { KAFKA_OPTIONS, type ResolvedKafkaOptions } from './kafka.options';
@@ -33,9 +33,11 @@ interface Delivery {
 
 /**
  * The Nest microservice transport for Kafka: `@EventPattern(topic)` handlers, fed by a kafkajs
- * `eachBatch` consumer. Per message, in partition order: decode the envelope, then in one
- * transaction record its id in the inbox (a redelivery stops there) and run the handler with
- * that transaction; after the commit the offset is resolved and the group heartbeated.
+ * `eachBatch` consumer. In partition order, a group of consecutive messages (up to
+ * `messagesPerTransaction`): decode the envelopes, then in one transaction record their ids in the
+ * inbox (a redelivery stops there) and run each handler with that transaction; after the commit
+ * the offsets are resolved and the group heartbeated. A group that fails in any way is rolled
+ * back and its messages are taken again one per transaction, where failures are dealt with:
  *
  * Failures: a retriable one is retried in place with backoff; if it persists the batch stops
  * without resolving that offset, so it is fetched again and nothing after it is committed. Any
@@ -165,27 +167,104 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
   private async consumeBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
     const handler = this.getHandlerByPattern(batch.topic);
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale() || this.stopping) break;
-      const delivery: Delivery = {
+    const settled = (delivery: Delivery, outcome: Outcome) => {
+      resolveOffset(delivery.message.offset);
+      this.metrics.consumed.inc({ topic: batch.topic, outcome });
+      this.metrics.lag.set(
+        { topic: batch.topic, partition: String(batch.partition) },
+        Number(BigInt(batch.highWatermark) - BigInt(delivery.message.offset) - 1n),
+      );
+    };
+    const groupSize = this.options.messagesPerTransaction;
+    for (let start = 0; start < batch.messages.length; start += groupSize) {
+      if (!isRunning() || isStale() || this.stopping) return;
+      const group: Delivery[] = batch.messages.slice(start, start + groupSize).map((message) => ({
         topic: batch.topic,
         partition: batch.partition,
         message,
         headers: decodeHeaders(message.headers),
         receivedAt: new Date(),
-      };
-      const outcome = await this.process(delivery, handler, heartbeat);
-      // Unresolved, the offset is where kafkajs fetches from next: nothing past it is committed.
-      if (outcome === 'stopped') break;
-      resolveOffset(message.offset);
-      this.metrics.consumed.inc({ topic: batch.topic, outcome });
-      this.metrics.lag.set(
-        { topic: batch.topic, partition: String(batch.partition) },
-        Number(BigInt(batch.highWatermark) - BigInt(message.offset) - 1n),
-      );
-      await heartbeat();
-      await commitOffsetsIfNecessary();
+      }));
+      const outcomes =
+        handler && group.length > 1 ? await this.processTogether(group, handler, heartbeat) : null;
+      if (outcomes) {
+        group.forEach((delivery, index) => settled(delivery, outcomes[index]!));
+        await heartbeat();
+        await commitOffsetsIfNecessary();
+        continue;
+      }
+      for (const delivery of group) {
+        if (!isRunning() || isStale() || this.stopping) return;
+        const outcome = await this.process(delivery, handler, heartbeat);
+        // Unresolved, the offset is where kafkajs fetches from next: nothing past it is committed.
+        if (outcome === 'stopped') return;
+        settled(delivery, outcome);
+        await heartbeat();
+        await commitOffsetsIfNecessary();
+      }
     }
+  }
+
+  /**
+   * The fast path: consecutive messages of a partition in one transaction, with one inbox
+   * statement for all of them, so a busy partition pays one commit per group instead of one per
+   * message. Any failure rolls the whole group back and returns null; the caller then takes the
+   * messages one at a time, with the retries and dead-lettering that path has, so a bad message
+   * costs its group the shared commit and nothing else.
+   */
+  private async processTogether(
+    group: readonly Delivery[],
+    handler: MessageHandler,
+    heartbeat: () => Promise<void>,
+  ): Promise<Outcome[] | null> {
+    let envelopes: EventEnvelope[];
+    try {
+      envelopes = group.map((delivery) => decodeEnvelope(delivery.message.value ?? Buffer.alloc(0)));
+    } catch {
+      return null;
+    }
+    const started = process.hrtime.bigint();
+    const keepAlive = this.keepAlive(heartbeat);
+    try {
+      return await this.unitOfWork.run(async (tx) => {
+        const recorded = await recordInInbox(
+          tx,
+          this.settings.schema,
+          group.map((delivery, index) => inboxEntry(delivery, envelopes[index]!)),
+        );
+        const outcomes: Outcome[] = [];
+        for (const [index, delivery] of group.entries()) {
+          const envelope = envelopes[index]!;
+          // Recorded now, and not already handled earlier in this group (the same id twice).
+          if (!recorded.delete(envelope.eventId)) {
+            outcomes.push('duplicate');
+            continue;
+          }
+          await this.runHandler(handler, envelope, delivery, 1, tx);
+          outcomes.push('handled');
+        }
+        return outcomes;
+      });
+    } catch (error) {
+      this.log.debug(
+        `${group[0]!.topic}[${group[0]!.partition}]@${group[0]!.message.offset}: a group of ${group.length} ` +
+          `failed together (${describeError(error)}); handling its messages one at a time`,
+      );
+      return null;
+    } finally {
+      clearInterval(keepAlive);
+      const perMessage = Number(process.hrtime.bigint() - started) / 1e9 / group.length;
+      for (const delivery of group) this.metrics.duration.observe({ topic: delivery.topic }, perMessage);
+    }
+  }
+
+  /** A handler may run longer than the session timeout allows without a heartbeat. */
+  private keepAlive(heartbeat: () => Promise<void>): NodeJS.Timeout {
+    return setInterval(() => {
+      heartbeat().catch((error: unknown) =>
+        this.log.debug(`heartbeat during a handler failed: ${describeError(error)}`),
+      );
+    }, this.options.heartbeatIntervalMs);
   }
 
   private async process(
@@ -260,57 +339,14 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     heartbeat: () => Promise<void>,
   ): Promise<Outcome> {
     const started = process.hrtime.bigint();
-    // A handler may run longer than the session timeout allows without a heartbeat.
-    const keepAlive = setInterval(() => {
-      heartbeat().catch((error: unknown) =>
-        this.log.debug(`heartbeat during a handler failed: ${describeError(error)}`),
-      );
-    }, this.options.heartbeatIntervalMs);
+    const keepAlive = this.keepAlive(heartbeat);
     try {
-      let outcome: Outcome = 'handled';
-      await this.unitOfWork.run(async (tx) => {
-        const firstDelivery = await recordInInbox(tx, this.settings.schema, {
-          eventId: envelope.eventId,
-          eventType: envelope.type,
-          topic: delivery.topic,
-          partition: delivery.partition,
-          offset: delivery.message.offset,
-          receivedAt: delivery.receivedAt,
-        });
-        if (!firstDelivery) {
-          outcome = 'duplicate';
-          return;
-        }
-        const context = new KafkaEventContext(
-          tx,
-          delivery.topic,
-          delivery.partition,
-          delivery.message.offset,
-          delivery.message.key?.toString() ?? null,
-          delivery.headers,
-          attempt,
-        );
-        const traceHeaders = envelope.trace?.traceparent
-          ? envelope.trace
-          : { traceparent: delivery.headers.traceparent, tracestate: delivery.headers.tracestate };
-        await withRemoteTraceContext(
-          traceHeaders,
-          `${delivery.topic} process`,
-          {
-            'messaging.system': 'kafka',
-            'messaging.operation.type': 'process',
-            'messaging.destination.name': delivery.topic,
-            'messaging.destination.partition.id': String(delivery.partition),
-            'messaging.kafka.offset': delivery.message.offset,
-            'messaging.consumer.group.name': this.options.groupId,
-            'messaging.message.id': envelope.eventId,
-            'tracking.event_type': envelope.type,
-            'tracking.order_id': envelope.orderId,
-          },
-          () => this.invoke(handler, envelope, context),
-        );
+      return await this.unitOfWork.run(async (tx) => {
+        const recorded = await recordInInbox(tx, this.settings.schema, [inboxEntry(delivery, envelope)]);
+        if (!recorded.has(envelope.eventId)) return 'duplicate';
+        await this.runHandler(handler, envelope, delivery, attempt, tx);
+        return 'handled';
       });
-      return outcome;
     } finally {
       clearInterval(keepAlive);
       this.metrics.duration.observe(
@@ -318,6 +354,44 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
         Number(process.hrtime.bigint() - started) / 1e9,
       );
     }
+  }
+
+  /** Runs the handler in the given transaction, as a span continuing the producer's trace. */
+  private runHandler(
+    handler: MessageHandler,
+    envelope: EventEnvelope,
+    delivery: Delivery,
+    attempt: number,
+    tx: TransactionContext,
+  ): Promise<void> {
+    const context = new KafkaEventContext(
+      tx,
+      delivery.topic,
+      delivery.partition,
+      delivery.message.offset,
+      delivery.message.key?.toString() ?? null,
+      delivery.headers,
+      attempt,
+    );
+    const traceHeaders = envelope.trace?.traceparent
+      ? envelope.trace
+      : { traceparent: delivery.headers.traceparent, tracestate: delivery.headers.tracestate };
+    return withRemoteTraceContext(
+      traceHeaders,
+      `${delivery.topic} process`,
+      {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': delivery.topic,
+        'messaging.destination.partition.id': String(delivery.partition),
+        'messaging.kafka.offset': delivery.message.offset,
+        'messaging.consumer.group.name': this.options.groupId,
+        'messaging.message.id': envelope.eventId,
+        'tracking.event_type': envelope.type,
+        'tracking.order_id': envelope.orderId,
+      },
+      () => this.invoke(handler, envelope, context),
+    );
   }
 
   private async invoke(
@@ -411,6 +485,17 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     if (!this.consumer) throw new Error('KafkaBatchTransport is not listening');
     return this.consumer as T;
   }
+}
+
+function inboxEntry(delivery: Delivery, envelope: EventEnvelope): InboxEntry {
+  return {
+    eventId: envelope.eventId,
+    eventType: envelope.type,
+    topic: delivery.topic,
+    partition: delivery.partition,
+    offset: delivery.message.offset,
+    receivedAt: delivery.receivedAt,
+  };
 }
 
 function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {

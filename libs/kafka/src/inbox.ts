@@ -1,4 +1,4 @@
-import type { TransactionContext } from '@tracking/db';
+import { bulkInsert, type TransactionContext } from '@tracking/db';
 import type { DataSource } from 'typeorm';
 import { PRUNE_CHUNK_ROWS, pruneInChunks } from './outbox-store';
 
@@ -12,24 +12,31 @@ export interface InboxEntry {
 }
 
 /**
- * Records that this service handled an event, in the handler's own transaction. Returns false
- * when the event id is already there: a redelivery (or the upstream relay publishing twice),
- * whose effects already committed. A concurrent delivery of the same id waits on the first
- * one's row and then finds it.
+ * Records that this service handled these events, in the handlers' own transaction, with one
+ * statement however many there are. Returns the ids recorded now; an id already there is a
+ * redelivery (or the upstream relay publishing twice) whose effects already committed. A
+ * concurrent delivery of the same id waits on the first one's row and then finds it.
  */
 export async function recordInInbox(
   tx: TransactionContext,
   schema: string,
-  entry: InboxEntry,
-): Promise<boolean> {
-  const inserted = (await tx.manager.query(
-    `INSERT INTO "${schema}".inbox (event_id, event_type, topic, partition, kafka_offset, received_at)
-     VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (event_id) DO NOTHING
-     RETURNING event_id`,
-    [entry.eventId, entry.eventType, entry.topic, entry.partition, entry.offset, entry.receivedAt],
-  )) as unknown[];
-  return inserted.length > 0;
+  entries: readonly InboxEntry[],
+): Promise<Set<string>> {
+  const recorded = await bulkInsert(
+    tx.manager,
+    `"${schema}".inbox`,
+    ['event_id', 'event_type', 'topic', 'partition', 'kafka_offset', 'received_at'],
+    entries.map((entry) => ({
+      event_id: entry.eventId,
+      event_type: entry.eventType,
+      topic: entry.topic,
+      partition: entry.partition,
+      kafka_offset: entry.offset,
+      received_at: entry.receivedAt,
+    })),
+    { onConflict: 'ON CONFLICT (event_id) DO NOTHING', returning: 'event_id' },
+  );
+  return new Set(recorded as string[]);
 }
 
 export function pruneInbox(dataSource: DataSource, schema: string, retentionMs: number): Promise<number> {

@@ -32,6 +32,11 @@ export interface ConsumerOptions {
   retryMaxDelayMs: number;
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
+  /**
+   * Consecutive messages of a partition handled in one transaction (one commit, one inbox
+   * statement); a group that fails is rolled back and taken one message at a time.
+   */
+  messagesPerTransaction: number;
   /** Upper bound a fetch waits for data; also bounds how long a stop waits for an idle fetch. */
   maxWaitTimeMs: number;
   /** Inbox rows older than this are deleted; redeliveries older than that are not expected. */
@@ -105,6 +110,7 @@ export function resolveKafkaOptions(
       sessionTimeoutMs: 30_000,
       heartbeatIntervalMs: 3_000,
       maxWaitTimeMs: config.KAFKA_FETCH_MAX_WAIT_MS,
+      messagesPerTransaction: 50,
       inboxRetentionMs: 14 * 24 * 60 * 60_000,
       ...options.consumer,
     },

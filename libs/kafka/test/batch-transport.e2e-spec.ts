@@ -157,6 +157,50 @@ describe('Kafka batch transport', () => {
     expect(await effectsOf(refused.eventId)).toHaveLength(0);
   });
 
+  it('handles a burst of one partition in order and once each, a repeat inside it included', async () => {
+    const orderId = randomUUID();
+    const events = Array.from({ length: 30 }, (_, index) => orderEvent(orderId, `clean burst ${index}`));
+    const burst = [...events.slice(0, 10), events[4]!, ...events.slice(10)];
+    await kafka.publish(
+      topic,
+      burst.map((event) => ({ key: orderId, value: encodeEnvelope(event), headers: envelopeHeaders(event) })),
+    );
+
+    await processed(events.at(-1)!);
+    const effects: Array<{ note: string }> = await service.app
+      .get(DataSource)
+      .query(`SELECT note FROM ${schema}.effects WHERE event_id = ANY($1::uuid[]) ORDER BY id`, [
+        events.map((event) => event.eventId),
+      ]);
+    expect(effects.map((effect) => effect.note)).toEqual(events.map(noteOf));
+    expect(events.map((event) => probe.invocationsOf(event.eventId))).toEqual(events.map(() => 1));
+  });
+
+  it('handles a burst of one partition in order, once each, even with a refused event and a repeat inside', async () => {
+    const orderId = randomUUID();
+    const before = Array.from({ length: 12 }, (_, index) => orderEvent(orderId, `burst ${index}`));
+    const refused = orderEvent(orderId, 'refuse');
+    const after = Array.from({ length: 12 }, (_, index) => orderEvent(orderId, `burst ${12 + index}`));
+    const burst = [...before, before[3]!, refused, ...after];
+    // One send, one key: the consumer fetches them together, as it does at peak.
+    await kafka.publish(
+      topic,
+      burst.map((event) => ({ key: orderId, value: encodeEnvelope(event), headers: envelopeHeaders(event) })),
+    );
+
+    await processed(after.at(-1)!);
+    const [letter] = await deadLetters.waitFor((m) => m.headers['event-id'] === refused.eventId);
+    expect(letter!.headers['x-dead-letter-error-code']).toBe('VALIDATION_FAILED');
+    const effects: Array<{ note: string }> = await service.app
+      .get(DataSource)
+      .query(`SELECT note FROM ${schema}.effects WHERE event_id = ANY($1::uuid[]) ORDER BY id`, [
+        burst.map((event) => event.eventId),
+      ]);
+    // Every accepted event applied exactly once, in the order it was published.
+    expect(effects.map((effect) => effect.note)).toEqual([...before, ...after].map(noteOf));
+    expect(probe.invocationsOf(before[3]!.eventId)).toBeLessThanOrEqual(2);
+  });
+
   it('dead-letters a message that is not a valid envelope and moves on', async () => {
     const orderId = randomUUID();
     const next = orderEvent(orderId, 'after the malformed one');
