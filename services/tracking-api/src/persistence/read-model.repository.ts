@@ -9,6 +9,12 @@ export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+export interface ProjectedStatus {
+  state: string;
+  statusVersion: number;
+  stateReason: string | null;
+}
+
 export interface OrderRow {
   order_id: string;
   merchant_id: string;
@@ -84,12 +90,28 @@ const ORDER_COLUMNS: Array<[keyof OrderRecord, string, string?]> = [
 
 @Injectable()
 export class ReadModelRepository {
-  /** Stores a consumed event; false if it was stored before (a replay of the same fact). */
+  /**
+   * Serializes everything done for one order until the transaction ends. Its facts arrive on
+   * several topics, consumed concurrently: without this, two transactions could each miss the
+   * other's uncommitted fact and one projection would lose it. A row lock cannot do it, as the
+   * row may not exist yet. The rebuild turns it off: it holds the tables themselves.
+   */
+  protected serializesOrders = true;
+
+  /**
+   * Takes the order's lock and stores a consumed event, in one round trip; false if the event was
+   * stored before (a replay of the same fact).
+   */
   async insertEvent(manager: EntityManager, event: EventEnvelope): Promise<boolean> {
+    const serialized = this.serializesOrders
+      ? `(SELECT pg_advisory_xact_lock(hashtextextended($11, 0))) AS serialized`
+      : `(SELECT $11::text) AS serialized`;
     const rows: unknown[] = await manager.query(
       `INSERT INTO tracking_api.events (event_id, order_id, merchant_id, shipment_id, type, occurred_at, recorded_at,
          source_service, upstream, envelope)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       SELECT $1::uuid, $2::uuid, $3::text, $4::uuid, $5::text, $6::timestamptz, $7::timestamptz, $8::text,
+              $9::text, $10::jsonb
+         FROM ${serialized}
        ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
       [
         event.eventId,
@@ -102,6 +124,7 @@ export class ReadModelRepository {
         event.source?.service ?? '',
         event.source?.upstream ?? '',
         JSON.stringify(event),
+        `tracking-api:order:${event.orderId}`,
       ],
     );
     return rows.length > 0;
@@ -116,48 +139,40 @@ export class ReadModelRepository {
   }
 
   /**
-   * Serializes everything done for one order until the transaction ends. Its facts arrive on
-   * several topics, consumed concurrently: without this, two transactions could each miss the
-   * other's uncommitted fact and one projection would lose it. A row lock cannot do it, as the
-   * row may not exist yet.
+   * The order's current status and view version (null before its first projection) and all of its
+   * facts in the order they happened, in one round trip. No row lock: insertEvent's lock already
+   * keeps every other projection of the order out until this transaction ends.
    */
-  async lockOrderFacts(manager: EntityManager, orderId: string): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
-      `tracking-api:order:${orderId}`,
-    ]);
-  }
-
-  /** The order's current status and view version, if it has been projected before. */
-  async lockOrder(
+  async orderWithFacts(
     manager: EntityManager,
     orderId: string,
-  ): Promise<{
-    state: string;
-    statusVersion: number;
-    exception: unknown;
-    stateReason: string | null;
-  } | null> {
+  ): Promise<{ previous: ProjectedStatus | null; events: EventEnvelope[] }> {
     const rows: Array<{
-      state: string;
-      status_version: number;
-      exception: unknown;
+      state: string | null;
+      status_version: number | null;
       state_reason: string | null;
+      events: EventEnvelope[];
     }> = await manager.query(
-      `SELECT state, status_version, exception, state_reason FROM tracking_api.orders WHERE order_id = $1 FOR UPDATE`,
+      `SELECT o.state, o.status_version, o.state_reason,
+              (SELECT coalesce(json_agg(e.envelope ORDER BY e.occurred_at, e.event_id), '[]'::json)
+                 FROM tracking_api.events e WHERE e.order_id = $1) AS events
+         FROM (VALUES (1)) AS one LEFT JOIN tracking_api.orders o ON o.order_id = $1`,
       [orderId],
     );
-    const row = rows[0];
-    return row
-      ? {
-          state: row.state,
-          statusVersion: row.status_version,
-          exception: row.exception,
-          stateReason: row.state_reason,
-        }
-      : null;
+    const row = rows[0]!;
+    return {
+      previous:
+        row.state === null
+          ? null
+          : { state: row.state, statusVersion: row.status_version!, stateReason: row.state_reason },
+      events: row.events,
+    };
   }
 
-  /** Writes the whole projection of an order (insert or replace). */
+  /**
+   * Writes the whole projection of an order (insert or replace) and keeps this version of its
+   * view for live streams to resume from, in one round trip.
+   */
   async saveOrder(manager: EntityManager, record: OrderRecord, statusVersion: number): Promise<void> {
     const values = ORDER_COLUMNS.map(([key, , type]) => {
       const value = record[key];
@@ -168,25 +183,20 @@ export class ReadModelRepository {
     const updates = columns
       .filter((column) => column !== 'order_id')
       .map((column) => `${column} = EXCLUDED.${column}`);
+    const version = `$${values.length + 1}`;
+    const state = `$${ORDER_COLUMNS.findIndex(([key]) => key === 'state') + 1}`;
+    const view = `$${ORDER_COLUMNS.findIndex(([key]) => key === 'publicView') + 1}`;
     await manager.query(
-      `INSERT INTO tracking_api.orders (${columns.join(', ')}, status_version, updated_at)
-       VALUES (${placeholders.join(', ')}, $${values.length + 1}, now())
-       ON CONFLICT (order_id) DO UPDATE SET ${updates.join(', ')}, status_version = EXCLUDED.status_version, updated_at = now()`,
-      [...values, statusVersion],
-    );
-  }
-
-  async recordStatusChange(
-    manager: EntityManager,
-    orderId: string,
-    version: number,
-    state: string,
-    view: PublicView,
-  ): Promise<void> {
-    await manager.query(
-      `INSERT INTO tracking_api.status_changes (order_id, version, state, public_view) VALUES ($1, $2, $3, $4)
+      `WITH saved AS (
+         INSERT INTO tracking_api.orders (${columns.join(', ')}, status_version, updated_at)
+         VALUES (${placeholders.join(', ')}, ${version}, now())
+         ON CONFLICT (order_id) DO UPDATE SET ${updates.join(', ')}, status_version = EXCLUDED.status_version,
+           updated_at = now()
+         RETURNING order_id)
+       INSERT INTO tracking_api.status_changes (order_id, version, state, public_view)
+       SELECT order_id, ${version}, ${state}, ${view}::jsonb FROM saved
        ON CONFLICT (order_id, version) DO NOTHING`,
-      [orderId, version, state, JSON.stringify(view)],
+      [...values, statusVersion],
     );
   }
 

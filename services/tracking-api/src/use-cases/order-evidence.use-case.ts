@@ -38,40 +38,43 @@ export class OrderEvidenceUseCase {
 
   async execute(merchantId: string, orderId: string, now = new Date()): Promise<EvidencePack> {
     // One snapshot for the row and its facts, so the pack never mixes two versions of the order.
-    return this.unitOfWork.run(async ({ manager }) => {
-      const rows: EvidenceRow[] = await manager.query(
-        `SELECT order_id, merchant_id, external_order_id, storefront_platform, placed_at, received_at,
+    return this.unitOfWork.run(
+      async ({ manager }) => {
+        const rows: EvidenceRow[] = await manager.query(
+          `SELECT order_id, merchant_id, external_order_id, storefront_platform, placed_at, received_at,
                 fulfillment_centre_id, to_char(promised_delivery_date, 'YYYY-MM-DD') AS promised_delivery_date,
                 destination_city, destination_country, state, state_reason, state_occurred_at, packed_at,
                 first_carrier_scan_at, delivered_at, eta_from, eta_to, first_eta_to, public_view
            FROM tracking_api.orders WHERE order_id = $1 AND merchant_id = $2`,
-        [orderId, merchantId],
-      );
-      const row = rows[0];
-      if (!row) throw new NotFoundError('order', orderId);
-      const order: EvidenceOrderSource = {
-        orderId: row.order_id,
-        merchantId: row.merchant_id,
-        externalOrderId: row.external_order_id,
-        storefrontPlatform: row.storefront_platform,
-        placedAt: row.placed_at,
-        receivedAt: row.received_at,
-        fulfillmentCentreId: row.fulfillment_centre_id,
-        promisedDeliveryDate: row.promised_delivery_date,
-        destinationCity: row.destination_city,
-        destinationCountry: row.destination_country,
-        state: row.state,
-        stateReason: row.state_reason,
-        stateOccurredAt: row.state_occurred_at,
-        packedAt: row.packed_at,
-        firstCarrierScanAt: row.first_carrier_scan_at,
-        deliveredAt: row.delivered_at,
-        etaFrom: row.eta_from,
-        etaTo: row.eta_to,
-        firstEtaTo: row.first_eta_to,
-        publicView: row.public_view,
-      };
-      return buildEvidencePack(order, await this.repository.eventsOf(manager, orderId), now);
-    }, { snapshot: true });
+          [orderId, merchantId],
+        );
+        const row = rows[0];
+        if (!row) throw new NotFoundError('order', orderId);
+        const order: EvidenceOrderSource = {
+          orderId: row.order_id,
+          merchantId: row.merchant_id,
+          externalOrderId: row.external_order_id,
+          storefrontPlatform: row.storefront_platform,
+          placedAt: row.placed_at,
+          receivedAt: row.received_at,
+          fulfillmentCentreId: row.fulfillment_centre_id,
+          promisedDeliveryDate: row.promised_delivery_date,
+          destinationCity: row.destination_city,
+          destinationCountry: row.destination_country,
+          state: row.state,
+          stateReason: row.state_reason,
+          stateOccurredAt: row.state_occurred_at,
+          packedAt: row.packed_at,
+          firstCarrierScanAt: row.first_carrier_scan_at,
+          deliveredAt: row.delivered_at,
+          etaFrom: row.eta_from,
+          etaTo: row.eta_to,
+          firstEtaTo: row.first_eta_to,
+          publicView: row.public_view,
+        };
+        return buildEvidencePack(order, await this.repository.eventsOf(manager, orderId), now);
+      },
+      { snapshot: true },
+    );
   }
 }

@@ -33,7 +33,7 @@ const REBUILT_TABLES = ['tracking_api.events', 'tracking_api.orders', 'tracking_
  * order's lock just before the rebuild's table locks waits on those while holding it.
  */
 class LockedReadModelRepository extends ReadModelRepository {
-  override async lockOrderFacts(): Promise<void> {}
+  protected override serializesOrders = false;
 }
 
 export interface RebuildReadModelOptions {
