@@ -74,6 +74,14 @@ function progressOf(entity: OrderProgressEntity): OrderProgress {
   };
 }
 
+const DELIVERY_UPDATE_COLUMNS = {
+  status: 'status',
+  nextAttemptAt: 'next_attempt_at',
+  providerMessageId: 'provider_message_id',
+  lastError: 'last_error',
+  completedAt: 'completed_at',
+} as const;
+
 @Injectable()
 export class NotificationRepository {
   // ---- merchant settings ------------------------------------------------------------------------
@@ -359,12 +367,18 @@ export class NotificationRepository {
     },
   ): Promise<void> {
     const { releaseLease, ...fields } = change;
-    await manager.update(DeliveryEntity, { id }, fields);
-    if (releaseLease) {
-      await manager.query(`UPDATE notification.deliveries SET locked_until = '-infinity' WHERE id = $1`, [
-        id,
-      ]);
-    }
+    // One statement, lease included: recording outcomes is the dispatcher's busiest write.
+    const params: unknown[] = [id];
+    const assignments = Object.entries(fields).flatMap(([field, value]) => {
+      if (value === undefined) return [];
+      params.push(value);
+      return [
+        `${DELIVERY_UPDATE_COLUMNS[field as keyof typeof DELIVERY_UPDATE_COLUMNS]} = $${params.length}`,
+      ];
+    });
+    if (releaseLease) assignments.push(`locked_until = '-infinity'`);
+    if (assignments.length === 0) return;
+    await manager.query(`UPDATE notification.deliveries SET ${assignments.join(', ')} WHERE id = $1`, params);
   }
 
   async deliveriesOfOrder(

@@ -30,6 +30,12 @@ interface SendJob {
 
 type SendResult = { receipt: SendReceipt } | { failure: DeliveryFailure };
 
+interface UnrecordedOutcome {
+  job: SendJob;
+  result: SendResult;
+  recorded: () => void;
+}
+
 // Where a dead letter of this service says it came from: not a topic, the dispatcher itself.
 const DISPATCH_ORIGIN = 'notification:dispatch';
 
@@ -58,6 +64,8 @@ function describe(error: unknown): string {
 @Injectable()
 export class DispatchNotificationsUseCase {
   private readonly log = new Logger('NotificationDispatcher');
+  private readonly unrecorded: UnrecordedOutcome[] = [];
+  private recording?: Promise<void>;
 
   constructor(
     private readonly unitOfWork: UnitOfWork,
@@ -272,32 +280,43 @@ export class DispatchNotificationsUseCase {
     );
 
     const jobs: SendJob[] = [];
+    const ended: LogEntry[] = [];
     for (const delivery of deliveries) {
       const notification = notifications.get(delivery.notificationId)!;
       const contact = contacts.get(delivery.orderId);
       const channel = delivery.channel as Channel;
       const adapter = this.channels.get(channel);
       if (!adapter.configured) {
-        await this.finish(
-          tx,
-          delivery,
-          notification,
-          'SKIPPED',
-          `${channel} channel not configured: ${adapter.configurationHint}`,
-          now,
+        ended.push(
+          ...(await this.finish(
+            tx,
+            delivery,
+            notification,
+            'SKIPPED',
+            `${channel} channel not configured: ${adapter.configurationHint}`,
+            now,
+          )),
         );
         continue;
       }
       if (delivery.attempts > this.config.NOTIFICATION_MAX_ATTEMPTS) {
         // Claimed again and again without an outcome: each attempt ended the process. Poison.
-        await this.deadLetter(tx, delivery, notification, 'every attempt ended without an outcome', now);
+        ended.push(
+          ...(await this.deadLetter(
+            tx,
+            delivery,
+            notification,
+            'every attempt ended without an outcome',
+            now,
+          )),
+        );
         continue;
       }
       if (channel !== 'webhook') {
         // Consent is checked again at the last moment: a STOP may have come in since.
         const reach = buyerReach(channel, contact, contact?.phone ? optOuts.get(contact.phone) : undefined);
         if (!reach.reachable) {
-          await this.finish(tx, delivery, notification, 'SKIPPED', reach.detail, now);
+          ended.push(...(await this.finish(tx, delivery, notification, 'SKIPPED', reach.detail, now)));
           continue;
         }
       }
@@ -311,11 +330,14 @@ export class DispatchNotificationsUseCase {
         now,
       });
       if ('unavailable' in composition) {
-        await this.finish(tx, delivery, notification, 'SKIPPED', composition.unavailable, now);
+        ended.push(
+          ...(await this.finish(tx, delivery, notification, 'SKIPPED', composition.unavailable, now)),
+        );
         continue;
       }
       jobs.push({ delivery, notification, composition });
     }
+    await this.ledger.log(tx, ended, now);
     return jobs;
   }
 
@@ -346,15 +368,47 @@ export class DispatchNotificationsUseCase {
       },
       Number(process.hrtime.bigint() - started) / 1e9,
     );
-    // The send happened: recording it must not be given up lightly, or a lapsed lease sends it again.
+    await this.recordSoon(job, result);
+  }
+
+  /**
+   * Outcomes finished while a recording transaction was under way wait for the next one, which
+   * takes all of them: at peak one commit and one log insert serve many sends, and at a trickle
+   * each outcome is recorded at once.
+   */
+  private recordSoon(job: SendJob, result: SendResult): Promise<void> {
+    return new Promise((recorded) => {
+      this.unrecorded.push({ job, result, recorded });
+      this.recording ??= this.recordUnrecorded().finally(() => (this.recording = undefined));
+    });
+  }
+
+  private async recordUnrecorded(): Promise<void> {
+    while (this.unrecorded.length > 0) {
+      const outcomes = this.unrecorded.splice(0);
+      try {
+        await this.unitOfWork.run((tx) => this.recordOutcomes(tx, outcomes, new Date()));
+      } catch (error) {
+        this.log.warn(
+          `recording ${outcomes.length} outcomes together failed, recording them one by one: ${describe(error)}`,
+        );
+        await Promise.all(outcomes.map((outcome) => this.recordAlone(outcome)));
+      }
+      for (const outcome of outcomes) outcome.recorded();
+    }
+  }
+
+  /** The send happened: recording it must not be given up lightly, or a lapsed lease sends it again. */
+  private async recordAlone(outcome: UnrecordedOutcome): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        await this.unitOfWork.run((tx) => this.recordOutcome(tx, job, result, new Date()));
+        await this.unitOfWork.run((tx) => this.recordOutcomes(tx, [outcome], new Date()));
         return;
       } catch (error) {
         if (attempt >= 5) {
           this.log.error(
-            `could not record the outcome of delivery ${job.delivery.id} (${channel}); it may be sent again: ${describe(error)}`,
+            `could not record the outcome of delivery ${outcome.job.delivery.id} ` +
+              `(${outcome.job.delivery.channel}); it may be sent again: ${describe(error)}`,
           );
           return;
         }
@@ -363,12 +417,22 @@ export class DispatchNotificationsUseCase {
     }
   }
 
+  private async recordOutcomes(
+    tx: TransactionContext,
+    outcomes: readonly UnrecordedOutcome[],
+    now: Date,
+  ): Promise<void> {
+    const entries: LogEntry[] = [];
+    for (const { job, result } of outcomes) entries.push(...(await this.recordOutcome(tx, job, result, now)));
+    await this.ledger.log(tx, entries, now);
+  }
+
   private async recordOutcome(
     tx: TransactionContext,
     job: SendJob,
     result: SendResult,
     now: Date,
-  ): Promise<void> {
+  ): Promise<LogEntry[]> {
     const { delivery, notification, composition } = job;
     const channel = delivery.channel as Channel;
     const entry = {
@@ -385,25 +449,20 @@ export class DispatchNotificationsUseCase {
         lastError: null,
         completedAt: now,
       });
-      await this.ledger.log(
-        tx,
-        [
-          {
-            ...entry,
-            outcome: 'SENT',
-            final: true,
-            detail: null,
-            providerMessageId: result.receipt.providerMessageId,
-          },
-        ],
-        now,
-      );
       tx.afterCommit(() =>
         notificationMetrics
           .statusToSent()
           .observe({ channel }, Math.max(0, (now.getTime() - notification.occurredAt.getTime()) / 1_000)),
       );
-      return;
+      return [
+        {
+          ...entry,
+          outcome: 'SENT',
+          final: true,
+          detail: null,
+          providerMessageId: result.receipt.providerMessageId,
+        },
+      ];
     }
     // Providers quote the address they refused: it goes nowhere, not even into last_error.
     const reason = scrubText(result.failure.message);
@@ -413,16 +472,12 @@ export class DispatchNotificationsUseCase {
         lastError: reason,
         completedAt: now,
       });
-      await this.ledger.log(
-        tx,
-        [{ ...entry, outcome: 'FAILED', final: true, detail: `permanent failure, not retried: ${reason}` }],
-        now,
-      );
-      return;
+      return [
+        { ...entry, outcome: 'FAILED', final: true, detail: `permanent failure, not retried: ${reason}` },
+      ];
     }
     if (delivery.attempts >= this.config.NOTIFICATION_MAX_ATTEMPTS) {
-      await this.deadLetter(tx, delivery, notification, reason, now, composition.recipient);
-      return;
+      return this.deadLetter(tx, delivery, notification, reason, now, composition.recipient);
     }
     const retryAt = new Date(
       now.getTime() +
@@ -437,21 +492,17 @@ export class DispatchNotificationsUseCase {
       lastError: reason,
       releaseLease: true,
     });
-    await this.ledger.log(
-      tx,
-      [
-        {
-          ...entry,
-          outcome: 'FAILED',
-          final: false,
-          detail: `attempt ${delivery.attempts} failed, retrying at ${retryAt.toISOString()}: ${reason}`,
-        },
-      ],
-      now,
-    );
+    return [
+      {
+        ...entry,
+        outcome: 'FAILED',
+        final: false,
+        detail: `attempt ${delivery.attempts} failed, retrying at ${retryAt.toISOString()}: ${reason}`,
+      },
+    ];
   }
 
-  /** Ends a delivery without sending it (skipped), in the claim's transaction. */
+  /** Ends a delivery without sending it (skipped), in the claim's transaction; returns its log entry. */
   private async finish(
     tx: TransactionContext,
     delivery: DeliveryEntity,
@@ -459,27 +510,23 @@ export class DispatchNotificationsUseCase {
     status: 'SKIPPED',
     detail: string,
     now: Date,
-  ): Promise<void> {
+  ): Promise<LogEntry[]> {
     await this.repository.updateDelivery(tx.manager, delivery.id, {
       status,
       lastError: detail,
       completedAt: now,
     });
-    await this.ledger.log(
-      tx,
-      [
-        {
-          notification,
-          deliveryId: delivery.id,
-          channel: delivery.channel as Channel,
-          outcome: 'SKIPPED',
-          final: true,
-          detail,
-          attempt: delivery.attempts,
-        },
-      ],
-      now,
-    );
+    return [
+      {
+        notification,
+        deliveryId: delivery.id,
+        channel: delivery.channel as Channel,
+        outcome: 'SKIPPED',
+        final: true,
+        detail,
+        attempt: delivery.attempts,
+      },
+    ];
   }
 
   private async deadLetter(
@@ -489,29 +536,13 @@ export class DispatchNotificationsUseCase {
     reason: string,
     now: Date,
     recipient: string | null = null,
-  ): Promise<void> {
+  ): Promise<LogEntry[]> {
     const detail = `gave up after ${delivery.attempts} attempts, dead-lettered: ${reason}`;
     await this.repository.updateDelivery(tx.manager, delivery.id, {
       status: 'DEAD_LETTERED',
       lastError: detail,
       completedAt: now,
     });
-    await this.ledger.log(
-      tx,
-      [
-        {
-          notification,
-          deliveryId: delivery.id,
-          channel: delivery.channel as Channel,
-          outcome: 'FAILED',
-          final: true,
-          detail,
-          recipient,
-          attempt: delivery.attempts,
-        },
-      ],
-      now,
-    );
     // What an operator needs to find and resend it; never the recipient or the message body.
     await this.outbox.appendDeadLetters(tx, [
       {
@@ -535,5 +566,17 @@ export class DispatchNotificationsUseCase {
     this.log.warn(
       `dead-lettered ${delivery.channel} delivery ${delivery.id} of order ${delivery.orderId}: ${reason}`,
     );
+    return [
+      {
+        notification,
+        deliveryId: delivery.id,
+        channel: delivery.channel as Channel,
+        outcome: 'FAILED',
+        final: true,
+        detail,
+        recipient,
+        attempt: delivery.attempts,
+      },
+    ];
   }
 }

@@ -23,18 +23,21 @@ export class ListNotificationsUseCase {
    * unknown one. One snapshot, so a delivery's status and its log entry always agree.
    */
   execute(merchantId: string, orderId: string): Promise<OrderNotifications> {
-    return this.unitOfWork.run(async (tx) => {
-      const notifications = await this.repository.notificationsOfOrder(tx.manager, merchantId, orderId);
-      if (notifications.length === 0) {
-        const contact = await this.repository.contactOf(tx.manager, orderId);
-        if (contact?.merchantId !== merchantId) throw new NotFoundError('order', orderId);
-      }
-      return {
-        orderId,
-        notifications,
-        deliveries: await this.repository.deliveriesOfOrder(tx.manager, merchantId, orderId),
-        log: await this.repository.logOfOrder(tx.manager, merchantId, orderId),
-      };
-    }, { snapshot: true });
+    return this.unitOfWork.run(
+      async (tx) => {
+        const notifications = await this.repository.notificationsOfOrder(tx.manager, merchantId, orderId);
+        if (notifications.length === 0) {
+          const contact = await this.repository.contactOf(tx.manager, orderId);
+          if (contact?.merchantId !== merchantId) throw new NotFoundError('order', orderId);
+        }
+        return {
+          orderId,
+          notifications,
+          deliveries: await this.repository.deliveriesOfOrder(tx.manager, merchantId, orderId),
+          log: await this.repository.logOfOrder(tx.manager, merchantId, orderId),
+        };
+      },
+      { snapshot: true },
+    );
   }
 }
