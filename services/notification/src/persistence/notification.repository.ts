@@ -310,25 +310,46 @@ export class NotificationRepository {
   }
 
   /**
-   * Buyer messages of the order still waiting for their first attempt (held for quiet hours,
-   * usually) that a newer message of `rank` or higher makes stale. Locked for the caller.
+   * Buyer messages still waiting for their first attempt (held for quiet hours, usually) that the
+   * `superseding` notifications make stale: of the same order, of a rank no higher, and either
+   * from before the batch or earlier in it than the one superseding them. Each stale delivery
+   * comes once, with the earliest notification that supersedes it. Locked for the caller.
    */
-  async supersedableDeliveries(
+  async supersedableDeliveries<N extends Pick<NotificationEntity, 'id' | 'orderId' | 'rank'>>(
     manager: EntityManager,
-    orderId: string,
-    newerNotificationId: string,
-    rank: number,
-  ): Promise<Array<DeliveryEntity & { kind: string }>> {
-    const rows = await rowsOf<DeliveryRecord & { kind: string }>(
+    batch: readonly Pick<NotificationEntity, 'id'>[],
+    superseding: readonly N[],
+  ): Promise<Array<{ delivery: DeliveryEntity; supersededBy: N }>> {
+    const positions = new Map(batch.map((notification, index) => [notification.id, index]));
+    const rows = await rowsOf<DeliveryRecord & { superseded_by: string }>(
       manager,
-      `SELECT d.*, n.kind FROM notification.deliveries d
+      `SELECT d.*, newer.id AS superseded_by
+         FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[]) AS newer(id, order_id, rank, position)
+         JOIN notification.deliveries d ON d.order_id = newer.order_id
          JOIN notification.notifications n ON n.id = d.notification_id
-        WHERE d.order_id = $1 AND d.status = 'PENDING' AND d.attempts = 0 AND d.channel IN ('email', 'sms')
-          AND d.notification_id <> $2 AND n.rank <= $3 AND n.kind <> 'feedback_request'
+         LEFT JOIN unnest($5::uuid[], $6::int[]) AS mine(id, position) ON mine.id = d.notification_id
+        WHERE d.status = 'PENDING' AND d.attempts = 0 AND d.channel IN ('email', 'sms')
+          AND d.notification_id <> newer.id AND n.rank <= newer.rank AND n.kind <> 'feedback_request'
+          AND (mine.position IS NULL OR mine.position < newer.position)
+        ORDER BY newer.position
         FOR UPDATE OF d SKIP LOCKED`,
-      [orderId, newerNotificationId, rank],
+      [
+        superseding.map((n) => n.id),
+        superseding.map((n) => n.orderId),
+        superseding.map((n) => n.rank),
+        // One from outside the batch comes after all of it.
+        superseding.map((n) => positions.get(n.id) ?? batch.length),
+        batch.map((n) => n.id),
+        batch.map((n) => positions.get(n.id)!),
+      ],
     );
-    return rows.map((row) => Object.assign(toDelivery(row), { kind: row.kind }));
+    const byId = new Map(superseding.map((n) => [n.id, n]));
+    const stale = new Map<string, { delivery: DeliveryEntity; supersededBy: N }>();
+    for (const row of rows) {
+      if (!stale.has(row.id))
+        stale.set(row.id, { delivery: toDelivery(row), supersededBy: byId.get(row.superseded_by)! });
+    }
+    return [...stale.values()];
   }
 
   /**

@@ -115,12 +115,14 @@ export class NotificationPlanner {
       detail,
     );
     for (const notification of pending) await this.ledger.logNotSent(tx, notification, settings, detail);
-    const waiting = await this.repository.supersedableDeliveries(
-      tx.manager,
-      order.orderId,
-      randomUUID(),
-      1_000,
-    );
+    // As if a message outranking every other came in: everything still waiting is stale.
+    const waiting = (
+      await this.repository.supersedableDeliveries(
+        tx.manager,
+        [],
+        [{ id: randomUUID(), orderId: order.orderId, rank: 1_000 }],
+      )
+    ).map(({ delivery }) => delivery);
     const notifications = await this.repository.notificationsOf(
       tx.manager,
       waiting.map((delivery) => delivery.notificationId),

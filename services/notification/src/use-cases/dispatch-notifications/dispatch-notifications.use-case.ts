@@ -30,6 +30,15 @@ interface SendJob {
 
 type SendResult = { receipt: SendReceipt } | { failure: DeliveryFailure };
 
+/** What expanding a batch of notifications writes, gathered so that it is written at once. */
+interface Expansion {
+  deliveries: DeliveryEntity[];
+  logged: LogEntry[];
+  expanded: string[];
+  /** Notifications, in batch order, whose buyer messages replace older ones still held. */
+  superseding: NotificationEntity[];
+}
+
 interface UnrecordedOutcome {
   job: SendJob;
   result: SendResult;
@@ -38,14 +47,6 @@ interface UnrecordedOutcome {
 
 // Where a dead letter of this service says it came from: not a topic, the dispatcher itself.
 const DISPATCH_ORIGIN = 'notification:dispatch';
-
-async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  });
-  await Promise.all(workers);
-}
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -76,29 +77,52 @@ export class DispatchNotificationsUseCase {
     private readonly config: NotificationConfig,
   ) {}
 
-  /** `stopping` ends the round after the batch in hand. */
+  /**
+   * One round: expand what is due, claim a batch, start its sends, and while the last of them are
+   * still in flight expand and claim the next, so the senders never wait on the database. The
+   * round ends when a claim comes back short; `stopping` ends it after the batch in hand, and it
+   * always waits for the sends it started.
+   */
   async runRound(signal: AbortSignal): Promise<{ expanded: number; attempted: number }> {
     const batch = this.config.NOTIFICATION_DISPATCH_BATCH_SIZE;
+    const sending = new Set<Promise<void>>();
+    // A sender's slot frees when its send ends; its outcome is recorded meanwhile, with others.
+    const recording: Array<Promise<void>> = [];
     let expanded = 0;
-    for (;;) {
-      const count = await this.unitOfWork.run((tx) => this.expandDue(tx, new Date()));
-      expanded += count;
-      if (count < batch || signal.aborted) break;
-    }
     let attempted = 0;
-    while (!signal.aborted) {
-      const jobs = await this.unitOfWork.run((tx) => this.claimDue(tx, new Date()));
-      await forEachConcurrently(jobs, this.config.NOTIFICATION_DISPATCH_CONCURRENCY, (job) =>
-        this.sendAndRecord(job),
-      );
-      attempted += jobs.length;
-      if (jobs.length < batch) break;
+    try {
+      while (!signal.aborted) {
+        for (;;) {
+          const count = await this.unitOfWork.run((tx) => this.expandDue(tx, new Date()));
+          expanded += count;
+          if (count < batch || signal.aborted) break;
+        }
+        if (signal.aborted) break;
+        const jobs = await this.unitOfWork.run((tx) => this.claimDue(tx, new Date()));
+        for (const job of jobs) {
+          while (sending.size >= this.config.NOTIFICATION_DISPATCH_CONCURRENCY) await Promise.race(sending);
+          const send: Promise<void> = this.send(job)
+            .then((result) => void recording.push(this.recordSoon(job, result)))
+            .finally(() => sending.delete(send));
+          sending.add(send);
+        }
+        attempted += jobs.length;
+        if (jobs.length < batch) break;
+      }
+    } finally {
+      await Promise.all(sending);
+      await Promise.all(recording);
     }
     return { expanded, attempted };
   }
 
   // ---- 1. notifications into deliveries -----------------------------------------------------
 
+  /**
+   * Expands a batch of due notifications with a fixed number of statements, however large the
+   * batch: the deliveries of all of them in one insert, their log entries in one, their status in
+   * one, and the held messages they make stale found by one query.
+   */
   private async expandDue(tx: TransactionContext, now: Date): Promise<number> {
     const due = await this.repository.claimDueNotifications(
       tx.manager,
@@ -118,13 +142,27 @@ export class DispatchNotificationsUseCase {
       tx.manager,
       [...contacts.values()].flatMap((contact) => (contact.phone ? [contact.phone] : [])),
     );
+    const expansion: Expansion = { deliveries: [], logged: [], expanded: [], superseding: [] };
     for (const notification of due) {
       const contact = contacts.get(notification.orderId);
-      await this.expand(tx, notification, contact, settings.get(notification.merchantId)!, optOuts, now);
+      await this.expand(
+        tx,
+        notification,
+        contact,
+        settings.get(notification.merchantId)!,
+        optOuts,
+        now,
+        expansion,
+      );
     }
+    await this.repository.insertDeliveries(tx.manager, expansion.deliveries);
+    await this.repository.setNotificationStatus(tx.manager, expansion.expanded, 'EXPANDED', null);
+    expansion.logged.push(...(await this.supersedeHeld(tx, due, expansion.superseding, now)));
+    await this.ledger.log(tx, expansion.logged, now);
     return due.length;
   }
 
+  /** Decides one notification's deliveries into `expansion`; the caller writes them all at once. */
   private async expand(
     tx: TransactionContext,
     notification: NotificationEntity,
@@ -132,6 +170,7 @@ export class DispatchNotificationsUseCase {
     settings: MerchantSettings,
     optOuts: ReadonlyMap<string, Date>,
     now: Date,
+    expansion: Expansion,
   ): Promise<void> {
     const kind = notification.kind as MessageKind;
     const setting = settings.messages[kind];
@@ -164,8 +203,7 @@ export class DispatchNotificationsUseCase {
     const buyerDue = MESSAGE_KIND_DEFINITIONS[kind].quietHoursExempt
       ? now
       : nextSendableInstant(now, zone, settings.quietHours);
-    const deliveries: DeliveryEntity[] = [];
-    const skipped: LogEntry[] = [];
+    let buyerMessagePending = false;
     const delivery = (
       channel: Channel,
       status: DeliveryEntity['status'],
@@ -187,9 +225,10 @@ export class DispatchNotificationsUseCase {
         completedAt: status === 'PENDING' ? null : now,
         createdAt: now,
       } satisfies DeliveryEntity);
-      deliveries.push(entity);
+      expansion.deliveries.push(entity);
+      if (status === 'PENDING' && channel !== 'webhook') buyerMessagePending = true;
       if (status === 'SKIPPED') {
-        skipped.push({
+        expansion.logged.push({
           notification,
           deliveryId: entity.id,
           channel,
@@ -211,31 +250,34 @@ export class DispatchNotificationsUseCase {
       if (reach.reachable) delivery(channel, 'PENDING', buyerDue, null);
       else delivery(channel, 'SKIPPED', now, reach.detail);
     }
-    await this.repository.insertDeliveries(tx.manager, deliveries);
-    await this.ledger.log(tx, skipped, now);
-    await this.repository.setNotificationStatus(tx.manager, [notification.id], 'EXPANDED', null);
-    if (deliveries.some((d) => d.status === 'PENDING' && d.channel !== 'webhook')) {
-      await this.supersedeHeld(tx, notification, now);
+    expansion.expanded.push(notification.id);
+    if (buyerMessagePending && MESSAGE_KIND_DEFINITIONS[kind].supersedable) {
+      expansion.superseding.push(notification);
     }
   }
 
-  /** Buyer messages held (for quiet hours) that this newer one makes stale are not sent at all. */
-  private async supersedeHeld(tx: TransactionContext, newer: NotificationEntity, now: Date): Promise<void> {
-    if (!MESSAGE_KIND_DEFINITIONS[newer.kind as MessageKind].supersedable) return;
-    const held = await this.repository.supersedableDeliveries(
-      tx.manager,
-      newer.orderId,
-      newer.id,
-      newer.rank,
-    );
-    if (held.length === 0) return;
+  /**
+   * Buyer messages held (for quiet hours) that a newer one makes stale are not sent at all. As if
+   * the batch were expanded one notification at a time: each supersedes what was there before it,
+   * the batch's earlier notifications included, and a stale message is superseded by the first
+   * newer one.
+   */
+  private async supersedeHeld(
+    tx: TransactionContext,
+    batch: readonly NotificationEntity[],
+    superseding: readonly NotificationEntity[],
+    now: Date,
+  ): Promise<LogEntry[]> {
+    if (superseding.length === 0) return [];
+    const held = await this.repository.supersedableDeliveries(tx.manager, batch, superseding);
+    if (held.length === 0) return [];
     const notifications = await this.repository.notificationsOf(
       tx.manager,
-      held.map((delivery) => delivery.notificationId),
+      held.map(({ delivery }) => delivery.notificationId),
     );
-    const detail = `superseded by the newer ${newer.kind} message`;
     const entries: LogEntry[] = [];
-    for (const delivery of held) {
+    for (const { delivery, supersededBy } of held) {
+      const detail = `superseded by the newer ${supersededBy.kind} message`;
       await this.repository.updateDelivery(tx.manager, delivery.id, {
         status: 'SUPERSEDED',
         lastError: detail,
@@ -250,7 +292,7 @@ export class DispatchNotificationsUseCase {
         detail,
       });
     }
-    await this.ledger.log(tx, entries, now);
+    return entries;
   }
 
   // ---- 2. deliveries out ----------------------------------------------------------------------
@@ -342,7 +384,7 @@ export class DispatchNotificationsUseCase {
   }
 
   /** Sends in hand are not cut short by a shutdown: each is bounded by NOTIFICATION_SEND_TIMEOUT_MS. */
-  private async sendAndRecord(job: SendJob): Promise<void> {
+  private async send(job: SendJob): Promise<SendResult> {
     const { channel } = job.composition.message;
     const started = process.hrtime.bigint();
     let result: SendResult;
@@ -368,7 +410,7 @@ export class DispatchNotificationsUseCase {
       },
       Number(process.hrtime.bigint() - started) / 1e9,
     );
-    await this.recordSoon(job, result);
+    return result;
   }
 
   /**
