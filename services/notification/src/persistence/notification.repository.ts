@@ -198,15 +198,21 @@ export class NotificationRepository {
 
   /** The order's progress, locked for this transaction, so two status events for one order serialize. */
   async lockProgress(manager: EntityManager, orderId: string, merchantId: string): Promise<OrderProgress> {
-    await manager.query(
-      `INSERT INTO notification.order_progress (order_id, merchant_id) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING`,
-      [orderId, merchantId],
-    );
-    const row = await manager
-      .createQueryBuilder(OrderProgressEntity, 'p')
-      .where('p.orderId = :orderId', { orderId })
-      .setLock('pessimistic_write')
-      .getOne();
+    const lock = () =>
+      manager
+        .createQueryBuilder(OrderProgressEntity, 'p')
+        .where('p.orderId = :orderId', { orderId })
+        .setLock('pessimistic_write')
+        .getOne();
+    // The order is usually known already: one statement then, two more only the first time.
+    let row = await lock();
+    if (!row) {
+      await manager.query(
+        `INSERT INTO notification.order_progress (order_id, merchant_id) VALUES ($1, $2) ON CONFLICT (order_id) DO NOTHING`,
+        [orderId, merchantId],
+      );
+      row = await lock();
+    }
     return row ? progressOf(row) : { ...NO_PROGRESS };
   }
 

@@ -38,9 +38,11 @@ export class NotificationPlanner {
     sourceEventId: string,
     intents: readonly NotificationIntent[],
     now = new Date(),
+    /** The merchant's settings, when the caller has read them in this transaction already. */
+    known?: MerchantSettings,
   ): Promise<void> {
     if (intents.length === 0) return;
-    const settings = await this.repository.settingsOf(tx.manager, order.merchantId);
+    const settings = known ?? (await this.repository.settingsOf(tx.manager, order.merchantId));
     const decisions = notificationMetrics.decisions();
     const counted: Array<{ kind: string; outcome: string }> = [];
     let earliest: Date | undefined;

@@ -26,11 +26,15 @@ export class ReactToStatusChangeUseCase {
     const status = observedStatusOf(change.order, change, fallback);
     if (!status) return;
     const previous = await this.repository.lockProgress(tx.manager, event.orderId, event.merchantId);
+    const settings = await this.repository.settingsOf(tx.manager, event.merchantId);
     const decision = decideStatusNotifications(status, previous, {
       now,
       maxEventAgeMs: this.config.NOTIFICATION_MAX_EVENT_AGE_MS,
       coalesceMs: this.config.NOTIFICATION_COALESCE_MS,
-      feedbackDelayMs: await this.feedbackDelayMs(tx, event.merchantId),
+      feedbackDelayMs:
+        settings.feedbackRequestDelayMinutes === null
+          ? this.config.FEEDBACK_REQUEST_DELAY_MS
+          : settings.feedbackRequestDelayMinutes * 60_000,
     });
     if (decision.ignored !== undefined) {
       tx.afterCommit(() => notificationMetrics.decisions().inc({ kind: 'none', outcome: 'ignored' }));
@@ -40,13 +44,6 @@ export class ReactToStatusChangeUseCase {
     if (decision.cancelsPending && !previous.cancelled) {
       await this.planner.withdrawPending(tx, event, 'the order was cancelled');
     }
-    await this.planner.plan(tx, event, event.eventId, decision.intents, now);
-  }
-
-  private async feedbackDelayMs(tx: TransactionContext, merchantId: string): Promise<number> {
-    const settings = await this.repository.settingsOf(tx.manager, merchantId);
-    return settings.feedbackRequestDelayMinutes === null
-      ? this.config.FEEDBACK_REQUEST_DELAY_MS
-      : settings.feedbackRequestDelayMinutes * 60_000;
+    await this.planner.plan(tx, event, event.eventId, decision.intents, now, settings);
   }
 }
