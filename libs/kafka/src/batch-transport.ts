@@ -227,6 +227,16 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     const keepAlive = this.keepAlive(heartbeat);
     try {
       return await this.unitOfWork.run(async (tx) => {
+        // Handlers lock what they touch of an order, and a service consuming several topics runs
+        // groups holding the same orders side by side: taking every order of the group first, in
+        // one sorted sweep, keeps two groups from each waiting on what the other took.
+        await tx.manager.query(
+          `SELECT pg_advisory_xact_lock(hashtextextended($1 || order_id, 0)) FROM unnest($2::text[]) AS order_id`,
+          [
+            `${this.settings.schema}:consumer:`,
+            [...new Set(envelopes.map((envelope) => envelope.orderId))].sort(),
+          ],
+        );
         const recorded = await recordInInbox(
           tx,
           this.settings.schema,

@@ -310,7 +310,7 @@ describe('notification: once, in time, and only the latest', () => {
         harness.dispatchedFor(order.orderId).length === body.log.length &&
         harness.dispatchedFor(order.orderId),
       // Published through the outbox and read back by a consumer: give a loaded machine time.
-      { timeoutMs: 45_000 },
+      { timeoutMs: 90_000 },
     );
     expect(events[0]!.payload).toMatchObject({
       $case: 'notificationDispatched',
@@ -322,5 +322,5 @@ describe('notification: once, in time, and only the latest', () => {
       },
     });
     expect(randomUUID()).not.toBe(events[0]!.eventId);
-  });
+  }, 120_000);
 });
