@@ -9,7 +9,7 @@ import { MerchantMetricsController } from './api/merchant-metrics.controller';
 import { MerchantOrdersController } from './api/merchant-orders.controller';
 import { OrderEvidenceController } from './api/order-evidence.controller';
 import { TrackController } from './api/track.controller';
-import { TrackingPageController } from './api/tracking-page.controller';
+import { TrackingLinkController, TrackingPageController } from './api/tracking-page.controller';
 import { TrackingApiConfig } from './config/tracking-api.config';
 import { TrackingEventsConsumer } from './consumers/tracking-events.consumer';
 import { parseEtaSettings } from './domain/delivery-estimate';
@@ -40,6 +40,7 @@ export class AppModule {
       controllers: [
         TrackController,
         TrackingPageController,
+        TrackingLinkController,
         MerchantOrdersController,
         MerchantMetricsController,
         OrderEvidenceController,

@@ -97,6 +97,23 @@ describe('tracking page', () => {
     }
   });
 
+  it('opens the page from the short link that emails and SMS carry', async () => {
+    const order = newOrder();
+    await publish(env.kafka, ...orderInTransit(order));
+    await projected(order, (view) => view.status.state === 'IN_TRANSIT');
+
+    // order-intake hands out PUBLIC_TRACKING_BASE_URL plus the token: by default /t/<token> here.
+    const short = await fetch(`${env.baseUrl}/t/${order.token}`, { redirect: 'manual' });
+    expect(short.status).toBe(302);
+    expect(short.headers.get('location')).toBe(`/track/${order.token}`);
+    expect(short.headers.get('referrer-policy')).toBe('no-referrer');
+    const followed = await fetch(`${env.baseUrl}/t/${order.token}`, {
+      headers: { 'accept-language': 'vi' },
+    });
+    expect(followed.status).toBe(200);
+    expect(visibleText(await followed.text())).toContain('Đang vận chuyển');
+  });
+
   it('shows nothing personal beyond the first name and city', async () => {
     const order = newOrder();
     await publish(env.kafka, ...orderInTransit(order));

@@ -83,3 +83,21 @@ export class TrackingPageController {
     response.status(HttpStatus.OK).send(markup.markup);
   }
 }
+
+/**
+ * The short form of the tracking link, the one order-intake and notification hand out
+ * (PUBLIC_TRACKING_BASE_URL plus the token): short enough to leave room in one SMS segment. It
+ * answers every token with the same redirect to the page, looking nothing up, so it tells a
+ * guesser no more than the page does.
+ */
+@Controller('t/:token')
+@Public()
+export class TrackingLinkController {
+  @Get()
+  redirect(@Param('token') token: string, @Res() response: Response): void {
+    response.setHeader('Cache-Control', 'private, no-cache');
+    response.setHeader('X-Robots-Tag', 'noindex');
+    response.setHeader('Referrer-Policy', 'no-referrer');
+    response.redirect(HttpStatus.FOUND, `/track/${encodeURIComponent(token)}`);
+  }
+}
