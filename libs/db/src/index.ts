@@ -4,3 +4,4 @@ export * from './migrations';
 export * from './unit-of-work';
 export * from './database-readiness';
 export * from './bulk-insert';
+export * from './rows-of';

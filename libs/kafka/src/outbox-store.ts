@@ -1,5 +1,5 @@
-import { advisoryLockKey } from '@tracking/db';
-import type { DataSource, EntityManager } from 'typeorm';
+import { advisoryLockKey, rowsOf } from '@tracking/db';
+import type { DataSource } from 'typeorm';
 import type { BackoffPolicy } from '@tracking/errors';
 
 export interface ClaimedOutboxRow {
@@ -32,17 +32,6 @@ export interface PublishedRow {
 }
 
 export const PRUNE_CHUNK_ROWS = 5_000;
-
-/** Runs a statement and returns its rows, whatever the command (TypeORM shapes UPDATE results differently). */
-async function rowsOf<T>(manager: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
-  try {
-    const result = await runner.query(sql, params, true);
-    return (result.records ?? []) as T[];
-  } finally {
-    if (!manager.queryRunner) await runner.release();
-  }
-}
 
 /** The relay's SQL against one service's outbox table. */
 export class OutboxStore {

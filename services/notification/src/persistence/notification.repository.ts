@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { rowsOf } from '@tracking/db';
 import { In, type EntityManager } from 'typeorm';
 import { NO_PROGRESS, type OrderProgress } from '../domain/decide-notifications';
 import { withDefaults, type MerchantSettings } from '../domain/merchant-settings';
@@ -46,17 +47,6 @@ function toDelivery(record: DeliveryRecord): DeliveryEntity {
     completedAt: record.completed_at,
     createdAt: record.created_at,
   } satisfies DeliveryEntity);
-}
-
-/** Runs a statement and returns its rows whatever the command (TypeORM shapes UPDATE results differently). */
-async function rowsOf<T>(manager: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
-  try {
-    const result = await runner.query(sql, params, true);
-    return (result.records ?? []) as T[];
-  } finally {
-    if (!manager.queryRunner) await runner.release();
-  }
 }
 
 function progressOf(entity: OrderProgressEntity): OrderProgress {
