@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, type MessageHandler, Server, Transport } from '@nestjs/microservices';
 import { PlatformConfig } from '@tracking/config';
-import { UnitOfWork, type TransactionContext } from '@tracking/db';
+import { advisoryLockKey, UnitOfWork, type TransactionContext } from '@tracking/db';
 import { isRetriable } from '@tracking/errors';
 import { deadLetterTopic, decodeEnvelope, type EventEnvelope } from '@tracking/events';
 import { withRemoteTraceContext } from '@tracking/telemetry';
@@ -230,13 +230,12 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
         // Handlers lock what they touch of an order, and a service consuming several topics runs
         // groups holding the same orders side by side: taking every order of the group first, in
         // one sorted sweep, keeps two groups from each waiting on what the other took.
-        await tx.manager.query(
-          `SELECT pg_advisory_xact_lock(hashtextextended($1 || order_id, 0)) FROM unnest($2::text[]) AS order_id`,
-          [
-            `${this.settings.schema}:consumer:`,
-            [...new Set(envelopes.map((envelope) => envelope.orderId))].sort(),
-          ],
-        );
+        const orderLocks = [...new Set(envelopes.map((envelope) => envelope.orderId))]
+          .map((orderId) => BigInt(advisoryLockKey(`${this.settings.schema}:consumer:${orderId}`)))
+          .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        await tx.manager.query(`SELECT pg_advisory_xact_lock(key) FROM unnest($1::bigint[]) AS key`, [
+          orderLocks.map(String),
+        ]);
         const recorded = await recordInInbox(
           tx,
           this.settings.schema,

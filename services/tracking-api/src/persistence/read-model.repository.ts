@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '@tracking/events';
+import { advisoryLockKey } from '@tracking/db';
 import type { EntityManager } from 'typeorm';
 import type { PublicView } from '../domain/order-projection';
 
@@ -104,8 +105,8 @@ export class ReadModelRepository {
    */
   async insertEvent(manager: EntityManager, event: EventEnvelope): Promise<boolean> {
     const serialized = this.serializesOrders
-      ? `(SELECT pg_advisory_xact_lock(hashtextextended($11, 0))) AS serialized`
-      : `(SELECT $11::text) AS serialized`;
+      ? `(SELECT pg_advisory_xact_lock($11::bigint)) AS serialized`
+      : `(SELECT $11::bigint) AS serialized`;
     const rows: unknown[] = await manager.query(
       `INSERT INTO tracking_api.events (event_id, order_id, merchant_id, shipment_id, type, occurred_at, recorded_at,
          source_service, upstream, envelope)
@@ -124,7 +125,7 @@ export class ReadModelRepository {
         event.source?.service ?? '',
         event.source?.upstream ?? '',
         JSON.stringify(event),
-        `tracking-api:order:${event.orderId}`,
+        advisoryLockKey(`tracking-api:order:${event.orderId}`),
       ],
     );
     return rows.length > 0;
