@@ -130,18 +130,7 @@ export class DispatchNotificationsUseCase {
       this.config.NOTIFICATION_DISPATCH_BATCH_SIZE,
     );
     if (due.length === 0) return 0;
-    const contacts = await this.repository.contactsOf(
-      tx.manager,
-      due.map((n) => n.orderId),
-    );
-    const settings = await this.repository.settingsOfMany(
-      tx.manager,
-      due.map((n) => n.merchantId),
-    );
-    const optOuts = await this.repository.optOutsOf(
-      tx.manager,
-      [...contacts.values()].flatMap((contact) => (contact.phone ? [contact.phone] : [])),
-    );
+    const { contacts, settings, optOuts } = await this.audienceOf(tx, due);
     const expansion: Expansion = { deliveries: [], logged: [], expanded: [], superseding: [] };
     for (const notification of due) {
       const contact = contacts.get(notification.orderId);
@@ -295,6 +284,33 @@ export class DispatchNotificationsUseCase {
     return entries;
   }
 
+  /**
+   * What deciding whom a message may reach needs, for orders of one batch: the buyers' contacts,
+   * their merchants' settings and which of the buyers' phones replied STOP.
+   */
+  private async audienceOf(
+    tx: TransactionContext,
+    items: ReadonlyArray<{ orderId: string; merchantId: string }>,
+  ): Promise<{
+    contacts: Map<string, BuyerContactEntity>;
+    settings: Map<string, MerchantSettings>;
+    optOuts: Map<string, Date>;
+  }> {
+    const contacts = await this.repository.contactsOf(
+      tx.manager,
+      items.map((item) => item.orderId),
+    );
+    const settings = await this.repository.settingsOfMany(
+      tx.manager,
+      items.map((item) => item.merchantId),
+    );
+    const optOuts = await this.repository.optOutsOf(
+      tx.manager,
+      [...contacts.values()].flatMap((contact) => (contact.phone ? [contact.phone] : [])),
+    );
+    return { contacts, settings, optOuts };
+  }
+
   // ---- 2. deliveries out ----------------------------------------------------------------------
 
   private async claimDue(tx: TransactionContext, now: Date): Promise<SendJob[]> {
@@ -305,21 +321,15 @@ export class DispatchNotificationsUseCase {
       leaseMs,
     );
     if (deliveries.length === 0) return [];
-    const orderIds = deliveries.map((delivery) => delivery.orderId);
     const notifications = await this.repository.notificationsOf(
       tx.manager,
       deliveries.map((d) => d.notificationId),
     );
-    const contacts = await this.repository.contactsOf(tx.manager, orderIds);
-    const progress = await this.repository.progressOfMany(tx.manager, orderIds);
-    const settings = await this.repository.settingsOfMany(
+    const progress = await this.repository.progressOfMany(
       tx.manager,
-      deliveries.map((d) => d.merchantId),
+      deliveries.map((delivery) => delivery.orderId),
     );
-    const optOuts = await this.repository.optOutsOf(
-      tx.manager,
-      [...contacts.values()].flatMap((contact) => (contact.phone ? [contact.phone] : [])),
-    );
+    const { contacts, settings, optOuts } = await this.audienceOf(tx, deliveries);
 
     const jobs: SendJob[] = [];
     const ended: LogEntry[] = [];
