@@ -1,15 +1,4 @@
-import type { PublicView } from '../../src/domain/order-projection';
-
-const MILESTONES = [
-  'ORDER_RECEIVED',
-  'IN_PRODUCTION',
-  'PRODUCTION_COMPLETED',
-  'PACKED',
-  'PICKED_UP',
-  'IN_TRANSIT',
-  'OUT_FOR_DELIVERY',
-  'DELIVERED',
-] as const;
+import { BUYER_MILESTONES, type PublicView } from '../../src/domain/order-projection';
 
 /** A public view of an order in transit to Hanoi, for rendering tests; `overrides` replace whole keys. */
 export function publicView(overrides: Partial<PublicView> = {}): PublicView {
@@ -31,7 +20,7 @@ export function publicView(overrides: Partial<PublicView> = {}): PublicView {
       exception: null,
       occurredAt: reached.IN_TRANSIT!,
     },
-    milestones: MILESTONES.map((state, index) => ({
+    milestones: BUYER_MILESTONES.map((state, index) => ({
       state,
       label: state,
       reachedAt: reached[state] ?? null,
