@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { generateSigningKeyPair, mintToken } from '@tracking/auth';
 import {
   createEnvelope,
@@ -12,17 +11,16 @@ import {
 } from '@tracking/events';
 import { Kafka as KafkaClient, logLevel, type Message, Partitioners, type Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { SERVICES } from '../../scripts/services';
 import type { BareContact, BareNotifierCommands, BareNotifierOptions } from '../children/bare-notifier';
 import type { NotificationSinkCommands, SinkArrivals, SinkSnapshot } from '../children/notification-sinks';
 import type { Kafka, Postgres } from './infrastructure';
 import { CommandClient } from './ipc';
 import { measureKafkaHop, SERVICE_FETCH_WAIT_MS } from './kafka-hop';
 import { paced } from './pacing';
-import { type BenchProcess, describeExit, freePort, ROOT, startProcess, waitForHttpReady } from './processes';
+import { describeExit, startProcess } from './processes';
 import type { SummaryRow } from './report';
 import { type Scope, withScope } from './scope';
-import { positionGroupAtEnd, processWarnings } from './services';
+import { positionGroupAtEnd, processWarnings, startService } from './services';
 import type { BenchSettings } from './settings';
 import { clock, type LatencySummary, ratio, round, sleep, summarizeLatencies } from './stats';
 
@@ -926,7 +924,8 @@ export async function runNotificationScenario(
       log,
       async (serviceScope): Promise<NotificationScenarioResult['service']> => {
         const keys = await generateSigningKeyPair();
-        const running = await startNotificationService(serviceScope, {
+        const running = await startService(serviceScope, {
+          name: 'notification',
           postgres,
           kafka,
           runId,
@@ -1036,7 +1035,7 @@ export async function runNotificationScenario(
         running.assertAlive();
         return {
           target: 'notification',
-          poolSize: running.poolSize,
+          poolSize: running.database.poolSize,
           ...measured,
           coalesceMs: config.coalesceMs,
           ordersKnownInMs,
@@ -1059,75 +1058,6 @@ export async function runNotificationScenario(
       ...(kafkaHop ? { kafkaHop } : {}),
     };
   });
-}
-
-/**
- * The service as scripts/start.ts starts it (own process and database, pool of the server default,
- * LOG_LEVEL=warn) with a consumer group of its own positioned at the end of the topics, as
- * services.ts starts the others (its ServiceName does not name notification).
- */
-async function startNotificationService(
-  scope: Scope,
-  options: {
-    postgres: Postgres;
-    kafka: Kafka;
-    runId: string;
-    publicKeyPem: string;
-    env: Record<string, string>;
-    log: (line: string) => void;
-  },
-): Promise<{
-  proc: BenchProcess;
-  baseUrl: string;
-  client: Client;
-  poolSize: number;
-  assertAlive(): void;
-}> {
-  const name = 'notification';
-  const definition = SERVICES.find((candidate) => candidate.name === name);
-  if (!definition) throw new Error(`${name} is not in scripts/services.ts`);
-  const database = await options.postgres.createDatabase(scope, name);
-  const consumerGroup = `bench-${name}-${options.runId}`;
-  await positionGroupAtEnd(options.kafka, consumerGroup);
-  const port = await freePort();
-  const profiled = (process.env.BENCH_CPU_PROFILE ?? '').split(',').map((entry) => entry.trim());
-  const profileDir = path.join(ROOT, 'tmp', 'bench-profiles');
-  const proc = startProcess(name, definition.entry, {
-    ...process.env,
-    PORT: String(port),
-    DATABASE_URL: database.url,
-    DATABASE_POOL_SIZE: String(database.poolSize),
-    KAFKA_BROKERS: options.kafka.brokers,
-    ...(options.kafka.idempotent ? {} : { KAFKA_IDEMPOTENT: 'false' }),
-    KAFKA_CONSUMER_GROUP: consumerGroup,
-    AUTH_PUBLIC_KEY: options.publicKeyPem,
-    AUTH_JWKS_URL: '',
-    LOG_LEVEL: 'warn',
-    ...(profiled.includes(name)
-      ? {
-          NODE_OPTIONS:
-            `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profileDir} --cpu-prof-name=${name}-${options.runId}.cpuprofile`.trim(),
-        }
-      : {}),
-    ...options.env,
-  });
-  scope.defer(name, () => proc.stop());
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const startedAt = clock();
-  await waitForHttpReady(proc, baseUrl);
-  options.log(`  ${name} ready in ${round((clock() - startedAt) / 1_000, 1)} s`);
-  const client = new Client({ connectionString: database.url });
-  await client.connect();
-  scope.defer(`${name} database client`, () => client.end());
-  return {
-    proc,
-    baseUrl,
-    client,
-    poolSize: database.poolSize,
-    assertAlive: () => {
-      if (proc.exited()) throw new Error(describeExit(proc));
-    },
-  };
 }
 
 // ---- report rows ----------------------------------------------------------------------------

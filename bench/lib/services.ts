@@ -9,7 +9,8 @@ import { type BenchProcess, describeExit, freePort, ROOT, startProcess, waitForH
 import type { Scope } from './scope';
 import { clock, round } from './stats';
 
-export type ServiceName = 'order-intake' | 'production-status' | 'carrier-ingest' | 'tracking-api';
+export type ServiceName =
+  'order-intake' | 'production-status' | 'carrier-ingest' | 'tracking-api' | 'notification';
 
 /** The topics each service consumes: its @EventPattern handlers. */
 const CONSUMED_TOPICS: Record<ServiceName, readonly string[]> = {
@@ -23,6 +24,7 @@ const CONSUMED_TOPICS: Record<ServiceName, readonly string[]> = {
     TOPICS.carrierScans,
     TOPICS.notifications,
   ],
+  notification: [TOPICS.orders, TOPICS.status],
 };
 
 export interface RunningService {
