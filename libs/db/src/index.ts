@@ -5,3 +5,4 @@ export * from './unit-of-work';
 export * from './database-readiness';
 export * from './bulk-insert';
 export * from './rows-of';
+export * from './advisory-locks';

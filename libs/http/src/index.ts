@@ -4,3 +4,4 @@ export * from './problem-details.filter';
 export * from './validation';
 export * from './dto/postal-address.request';
 export * from './path-id';
+export * from './text-rule';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, type MessageHandler, Server, Transport } from '@nestjs/microservices';
 import { PlatformConfig } from '@tracking/config';
-import { advisoryLockKey, UnitOfWork, type TransactionContext } from '@tracking/db';
+import { lockNames, orderLockName, UnitOfWork, type TransactionContext } from '@tracking/db';
 import { isRetriable } from '@tracking/errors';
 import { deadLetterTopic, decodeEnvelope, type EventEnvelope } from '@tracking/events';
 import { withRemoteTraceContext } from '@tracking/telemetry';
@@ -230,12 +230,13 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
         // Handlers lock what they touch of an order, and a service consuming several topics runs
         // groups holding the same orders side by side: taking every order of the group first, in
         // one sorted sweep, keeps two groups from each waiting on what the other took.
-        const orderLocks = [...new Set(envelopes.map((envelope) => envelope.orderId))]
-          .map((orderId) => BigInt(advisoryLockKey(`${this.settings.schema}:consumer:${orderId}`)))
-          .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-        await tx.manager.query(`SELECT pg_advisory_xact_lock(key) FROM unnest($1::bigint[]) AS key`, [
-          orderLocks.map(String),
-        ]);
+        // Handlers lock what they touch of an order, and a service consuming several topics runs
+        // groups holding the same orders side by side: every order of the group is taken first,
+        // in one sorted sweep, so two groups never each wait on what the other took.
+        await lockNames(
+          tx.manager,
+          envelopes.map((envelope) => orderLockName(this.settings.schema, envelope.orderId)),
+        );
         const recorded = await recordInInbox(
           tx,
           this.settings.schema,
@@ -351,6 +352,8 @@ export class KafkaBatchTransport extends Server implements CustomTransportStrate
     const keepAlive = this.keepAlive(heartbeat);
     try {
       return await this.unitOfWork.run(async (tx) => {
+        // The same lock as the group path and the service's HTTP edge take for this order.
+        await lockNames(tx.manager, [orderLockName(this.settings.schema, envelope.orderId)]);
         const recorded = await recordInInbox(tx, this.settings.schema, [inboxEntry(delivery, envelope)]);
         if (!recorded.has(envelope.eventId)) return 'duplicate';
         await this.runHandler(handler, envelope, delivery, attempt, tx);
