@@ -39,20 +39,26 @@ let signingKeys: Promise<{ privateKeyPem: string; publicKeyPem: string }> | unde
 
 /**
  * The one way an e2e test starts a service: the real application, on a database of its own
- * and the run's real broker, with a consumer group of its own, reached over real HTTP.
+ * and the run's real broker, with a consumer group of its own that starts at the end of the
+ * shared topics, reached over real HTTP.
  */
 export async function createTestEnvironment<C extends PlatformConfig>(
   options: TestEnvironmentOptions<C>,
 ): Promise<TestEnvironment<C>> {
   const keys = await (signingKeys ??= generateSigningKeyPair());
-  const database = await createTestDatabase();
+  const kafka = new TestKafka();
+  const consumerGroup = `test-${randomUUID()}`;
+  // Before the app exists, so its consumer finds the offsets committed and reads only what is
+  // published from here on: this test's own events, never the backlog of the files before it.
+  // Joining a group takes the broker's initial rebalance delay: spend it creating the database.
+  const [database] = await Promise.all([createTestDatabase(), kafka.startGroupAtEnd(consumerGroup)]);
   const config = loadConfig(options.configClass, {
     ...process.env,
     PORT: '0',
     DATABASE_URL: database.url,
     DATABASE_POOL_SIZE: String(database.poolSize),
     KAFKA_IDEMPOTENT: process.env.TEST_KAFKA_KIND === 'local-broker' ? 'false' : 'true',
-    KAFKA_CONSUMER_GROUP: `test-${randomUUID()}`,
+    KAFKA_CONSUMER_GROUP: consumerGroup,
     AUTH_PUBLIC_KEY: keys.publicKeyPem,
     AUTH_JWKS_URL: '',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
@@ -64,7 +70,6 @@ export async function createTestEnvironment<C extends PlatformConfig>(
   const app = await options.createApp(config);
   await app.listen(0, '127.0.0.1');
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  const kafka = new TestKafka();
 
   const environment: TestEnvironment<C> = {
     app,

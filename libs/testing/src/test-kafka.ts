@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ALL_TOPICS } from '@tracking/events';
 import { Kafka, logLevel, Partitioners, type Consumer, type IHeaders, type Producer } from 'kafkajs';
 
 export interface ReceivedMessage {
@@ -9,6 +10,8 @@ export interface ReceivedMessage {
   value: string;
   headers: Record<string, string>;
 }
+
+const GROUP_JOIN_TIMEOUT_MS = 30_000;
 
 function headersToStrings(headers: IHeaders | undefined): Record<string, string> {
   const result: Record<string, string> = {};
@@ -58,6 +61,56 @@ export class TestKafka {
     });
     await joined;
     return collector;
+  }
+
+  /**
+   * Commits `groupId`'s offsets at the current end of `topics`, before anything consumes as that
+   * group. A new group otherwise starts at the oldest retained message (services read from the
+   * beginning), and late in a run that is everything earlier test files published. What is
+   * published after this returns is still consumed, however late the group's real consumer joins.
+   * The local broker has no DescribeGroups, so kafkajs's admin.setOffsets cannot be used: a
+   * member of the group joins, commits and leaves.
+   */
+  async startGroupAtEnd(groupId: string, topics: readonly string[] = ALL_TOPICS): Promise<void> {
+    const admin = this.kafka.admin();
+    // A short session: should the broker not act on the leave, the next join waits for it to lapse.
+    const consumer = this.kafka.consumer({
+      groupId,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: 6_000,
+      heartbeatInterval: 1_000,
+    });
+    try {
+      await admin.connect();
+      // Also creates a topic that does not exist yet, where the broker auto-creates.
+      const ends = await Promise.all(
+        topics.map(async (topic) =>
+          (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({
+            topic,
+            partition,
+            offset: high,
+          })),
+        ),
+      );
+      const joined = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`could not join consumer group ${groupId} to start it at the end`)),
+          GROUP_JOIN_TIMEOUT_MS,
+        );
+        consumer.on(consumer.events.GROUP_JOIN, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...topics], fromBeginning: false });
+      await consumer.run({ autoCommit: false, eachBatch: async () => undefined });
+      await joined;
+      await consumer.commitOffsets(ends.flat());
+    } finally {
+      await consumer.disconnect().catch(() => undefined);
+      await admin.disconnect().catch(() => undefined);
+    }
   }
 
   async publish(
