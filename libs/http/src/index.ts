@@ -5,3 +5,4 @@ export * from './validation';
 export * from './dto/postal-address.request';
 export * from './path-id';
 export * from './text-rule';
+export * from './optional-fields';

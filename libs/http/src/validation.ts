@@ -2,6 +2,7 @@ import { type ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { type FieldViolation, ValidationFailedError } from '@tracking/errors';
 import { plainToInstance } from 'class-transformer';
 import { validate, type ValidationError } from 'class-validator';
+import { textViolations } from './text-rule';
 
 /** The body itself is wrong (not an object, an array where one object belongs). */
 const WHOLE_BODY = '$';
@@ -46,6 +47,8 @@ export async function validateItem<T extends object>(
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     return { violations: [{ field: WHOLE_BODY, reason: 'must be a JSON object' }] };
   }
+  const badText = textViolations(plain);
+  if (badText.length > 0) return { violations: badText };
   const value = plainToInstance(type, plain, { enableImplicitConversion: false });
   const errors = await validate(value, VALIDATOR_OPTIONS);
   return errors.length === 0 ? { value, violations: [] } : { violations: fieldViolations(errors) };
@@ -71,6 +74,11 @@ export class RequestValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (!HTTP_PARAMETER_TYPES.has(metadata.type)) return value;
+    // Before any DTO rule and whatever the parameter's type, a plain `@Param('token')` string
+    // included: text the database cannot store must never reach a use case.
+    const badText = textViolations(value, metadata.data ?? '');
+    if (badText.length > 0) throw failureFor(badText);
     // `@Body('buyer')` validates a part of the body: its paths are reported from the body's root.
     const root = metadata.type === 'body' && metadata.data ? metadata.data : '';
     // A DTO class validates properties; an array or scalar body would otherwise come back as

@@ -1,4 +1,5 @@
-import { IsISO31661Alpha2, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { OptionalField } from '../optional-fields';
+import { IsISO31661Alpha2, IsNotEmpty, IsString, MaxLength } from 'class-validator';
 
 /** A postal address as storefronts and buyers send it: the one shape every service validates. */
 export class PostalAddressRequest {
@@ -7,7 +8,7 @@ export class PostalAddressRequest {
   @MaxLength(200)
   line1!: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(200)
   line2?: string;
@@ -17,7 +18,7 @@ export class PostalAddressRequest {
   @MaxLength(100)
   city!: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(100)
   region?: string;

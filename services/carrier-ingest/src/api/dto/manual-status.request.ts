@@ -1,5 +1,6 @@
+import { OptionalField } from '@tracking/http';
 import { REASON_CODES, type CanonicalReasonCode, type CanonicalState } from '@tracking/events';
-import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsISO8601, IsNotEmpty, IsString, Matches, MaxLength } from 'class-validator';
 
 /** The states a person may set on a shipment: what carriers report, not production's. */
 export const MANUAL_STATES = [
@@ -18,7 +19,7 @@ export class ManualStatusRequest {
   @IsIn(MANUAL_STATES, { message: `state must be one of ${MANUAL_STATES.join(', ')}` })
   state!: (typeof MANUAL_STATES)[number];
 
-  @IsOptional()
+  @OptionalField()
   @IsIn(REASON_CODES, { message: `reason must be one of ${REASON_CODES.join(', ')}` })
   reason?: CanonicalReasonCode;
 
@@ -28,7 +29,7 @@ export class ManualStatusRequest {
   @MaxLength(500)
   note!: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsISO8601({ strict: true })
   @Matches(/(Z|[+-]\d{2}:?\d{2})$/, { message: 'occurredAt must include an offset' })
   occurredAt?: string;

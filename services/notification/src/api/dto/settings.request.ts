@@ -1,4 +1,4 @@
-import { Type } from 'class-transformer';
+import { NestedObject, NullableField, OptionalField } from '@tracking/http';
 import {
   ArrayUnique,
   IsArray,
@@ -6,22 +6,17 @@ import {
   IsEmail,
   IsIn,
   IsInt,
-  IsOptional,
   IsString,
   IsUrl,
   Matches,
   Max,
   MaxLength,
   Min,
-  ValidateIf,
-  ValidateNested,
 } from 'class-validator';
 import { SUPPORTED_LOCALES, type SupportedLocale } from '../../domain/locale';
 import { CHANNELS, type Channel } from '../../domain/message-kinds';
 import { CLOCK_TIME } from '../../domain/quiet-hours';
 import { WEBHOOK_SECRET } from '../../channels/webhook/standard-webhooks';
-
-const notNull = (_object: object, value: unknown) => value !== null;
 
 export class QuietHoursRequest {
   @Matches(CLOCK_TIME, { message: 'start must be a local time HH:mm, e.g. 21:00' })
@@ -42,73 +37,66 @@ export class MessageSettingRequest {
 }
 
 export class MessagesRequest {
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => MessageSettingRequest)
+  @OptionalField()
+  @NestedObject(() => MessageSettingRequest)
   order_confirmation?: MessageSettingRequest;
-  @IsOptional() @ValidateNested() @Type(() => MessageSettingRequest) shipped?: MessageSettingRequest;
-  @IsOptional() @ValidateNested() @Type(() => MessageSettingRequest) out_for_delivery?: MessageSettingRequest;
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => MessageSettingRequest)
+  @OptionalField() @NestedObject(() => MessageSettingRequest) shipped?: MessageSettingRequest;
+  @OptionalField() @NestedObject(() => MessageSettingRequest) out_for_delivery?: MessageSettingRequest;
+  @OptionalField()
+  @NestedObject(() => MessageSettingRequest)
   available_for_pickup?: MessageSettingRequest;
-  @IsOptional() @ValidateNested() @Type(() => MessageSettingRequest) delivered?: MessageSettingRequest;
-  @IsOptional() @ValidateNested() @Type(() => MessageSettingRequest) exception?: MessageSettingRequest;
-  @IsOptional() @ValidateNested() @Type(() => MessageSettingRequest) delay?: MessageSettingRequest;
-  @IsOptional() @ValidateNested() @Type(() => MessageSettingRequest) feedback_request?: MessageSettingRequest;
+  @OptionalField() @NestedObject(() => MessageSettingRequest) delivered?: MessageSettingRequest;
+  @OptionalField() @NestedObject(() => MessageSettingRequest) exception?: MessageSettingRequest;
+  @OptionalField() @NestedObject(() => MessageSettingRequest) delay?: MessageSettingRequest;
+  @OptionalField() @NestedObject(() => MessageSettingRequest) feedback_request?: MessageSettingRequest;
 }
 
 export class WebhookRequest {
-  @IsOptional()
-  @ValidateIf(notNull)
+  @NullableField()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'url must be an http(s) URL' })
   @MaxLength(2_000)
   url?: string | null;
 
   /** A secret of the merchant's own (`whsec_` and base64); usually left out and generated. */
-  @IsOptional()
+  @OptionalField()
   @Matches(WEBHOOK_SECRET, { message: 'secret must be whsec_ followed by 24 to 64 bytes in base64' })
   secret?: string;
 
   /** A new secret replaces the current one; the old one stops verifying at once. */
-  @IsOptional()
+  @OptionalField()
   @IsBoolean()
   rotateSecret?: boolean;
 }
 
 export class TemplateOverrideRequest {
-  @IsOptional() @IsString() @MaxLength(200) subject?: string;
-  @IsOptional() @IsString() @MaxLength(20_000) html?: string;
-  @IsOptional() @IsString() @MaxLength(10_000) text?: string;
-  @IsOptional() @IsString() @MaxLength(400) sms?: string;
+  @OptionalField() @IsString() @MaxLength(200) subject?: string;
+  @OptionalField() @IsString() @MaxLength(20_000) html?: string;
+  @OptionalField() @IsString() @MaxLength(10_000) text?: string;
+  @OptionalField() @IsString() @MaxLength(400) sms?: string;
 }
 
 export class LocaleTemplatesRequest {
-  @IsOptional() @ValidateNested() @Type(() => TemplateOverrideRequest) en?: TemplateOverrideRequest;
-  @IsOptional() @ValidateNested() @Type(() => TemplateOverrideRequest) vi?: TemplateOverrideRequest;
-  @IsOptional() @ValidateNested() @Type(() => TemplateOverrideRequest) ru?: TemplateOverrideRequest;
+  @OptionalField() @NestedObject(() => TemplateOverrideRequest) en?: TemplateOverrideRequest;
+  @OptionalField() @NestedObject(() => TemplateOverrideRequest) vi?: TemplateOverrideRequest;
+  @OptionalField() @NestedObject(() => TemplateOverrideRequest) ru?: TemplateOverrideRequest;
 }
 
 export class TemplatesRequest {
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => LocaleTemplatesRequest)
+  @OptionalField()
+  @NestedObject(() => LocaleTemplatesRequest)
   order_confirmation?: LocaleTemplatesRequest;
-  @IsOptional() @ValidateNested() @Type(() => LocaleTemplatesRequest) shipped?: LocaleTemplatesRequest;
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => LocaleTemplatesRequest)
+  @OptionalField() @NestedObject(() => LocaleTemplatesRequest) shipped?: LocaleTemplatesRequest;
+  @OptionalField()
+  @NestedObject(() => LocaleTemplatesRequest)
   out_for_delivery?: LocaleTemplatesRequest;
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => LocaleTemplatesRequest)
+  @OptionalField()
+  @NestedObject(() => LocaleTemplatesRequest)
   available_for_pickup?: LocaleTemplatesRequest;
-  @IsOptional() @ValidateNested() @Type(() => LocaleTemplatesRequest) delivered?: LocaleTemplatesRequest;
-  @IsOptional() @ValidateNested() @Type(() => LocaleTemplatesRequest) exception?: LocaleTemplatesRequest;
-  @IsOptional() @ValidateNested() @Type(() => LocaleTemplatesRequest) delay?: LocaleTemplatesRequest;
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => LocaleTemplatesRequest)
+  @OptionalField() @NestedObject(() => LocaleTemplatesRequest) delivered?: LocaleTemplatesRequest;
+  @OptionalField() @NestedObject(() => LocaleTemplatesRequest) exception?: LocaleTemplatesRequest;
+  @OptionalField() @NestedObject(() => LocaleTemplatesRequest) delay?: LocaleTemplatesRequest;
+  @OptionalField()
+  @NestedObject(() => LocaleTemplatesRequest)
   feedback_request?: LocaleTemplatesRequest;
 }
 
@@ -117,58 +105,49 @@ export class TemplatesRequest {
  * except the webhook secret, which is kept unless rotated or replaced.
  */
 export class SettingsRequest {
-  @IsOptional()
-  @ValidateIf(notNull)
+  @NullableField()
   @IsString()
   @MaxLength(100)
   senderName?: string | null;
 
-  @IsOptional()
-  @ValidateIf(notNull)
+  @NullableField()
   @IsEmail({}, { message: 'replyTo must be an email address' })
   replyTo?: string | null;
 
-  @IsOptional()
+  @OptionalField()
   @IsIn(SUPPORTED_LOCALES, { message: `defaultLocale must be one of ${SUPPORTED_LOCALES.join(', ')}` })
   defaultLocale?: SupportedLocale;
 
   /** IANA zone, e.g. Europe/London; checked against the time zone database. */
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(64)
   timeZone?: string;
 
-  @IsOptional()
-  @ValidateIf(notNull)
-  @ValidateNested()
-  @Type(() => QuietHoursRequest)
+  @NullableField()
+  @NestedObject(() => QuietHoursRequest)
   quietHours?: QuietHoursRequest | null;
 
-  @IsOptional()
-  @ValidateIf(notNull)
+  @NullableField()
   @IsInt()
   @Min(1)
   @Max(60 * 24 * 60)
   feedbackRequestDelayMinutes?: number | null;
 
-  @IsOptional()
-  @ValidateIf(notNull)
+  @NullableField()
   @IsString()
   @MaxLength(2_000)
   feedbackUrl?: string | null;
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => MessagesRequest)
+  @OptionalField()
+  @NestedObject(() => MessagesRequest)
   messages?: MessagesRequest;
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => WebhookRequest)
+  @OptionalField()
+  @NestedObject(() => WebhookRequest)
   webhook?: WebhookRequest;
 
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => TemplatesRequest)
+  @OptionalField()
+  @NestedObject(() => TemplatesRequest)
   templates?: TemplatesRequest;
 }

@@ -1,4 +1,4 @@
-import { PostalAddressRequest } from '@tracking/http';
+import { NestedObject, OptionalField, PostalAddressRequest } from '@tracking/http';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -6,14 +6,12 @@ import {
   ArrayUnique,
   IsArray,
   IsBoolean,
-  IsDefined,
   IsEmail,
   IsIn,
   IsInt,
   IsISO8601,
   IsNotEmpty,
   IsObject,
-  IsOptional,
   IsString,
   Matches,
   MaxLength,
@@ -62,11 +60,11 @@ export class BuyerRequest {
   @Matches(E164, { message: 'phone must be in E.164 form (+15551234567); a buyer needs an email or a phone' })
   phone?: string;
 
-  @IsOptional()
+  @OptionalField()
   @Matches(BCP47_LOCALE, { message: 'locale must be a BCP 47 tag such as en, vi or ru-RU' })
   locale?: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsArray()
   @ArrayUnique()
   @IsIn(NOTIFICATION_CHANNELS, {
@@ -116,16 +114,10 @@ export class SubmitOrderRequest {
   @IsISO8601({ strict: true }, { message: 'placedAt must be an ISO 8601 date-time' })
   placedAt!: string;
 
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => BuyerRequest)
+  @NestedObject(() => BuyerRequest)
   buyer!: BuyerRequest;
 
-  @IsDefined()
-  @IsObject()
-  @ValidateNested()
-  @Type(() => PostalAddressRequest)
+  @NestedObject(() => PostalAddressRequest)
   shippingAddress!: PostalAddressRequest;
 
   @IsArray()
@@ -135,20 +127,20 @@ export class SubmitOrderRequest {
   @Type(() => LineItemRequest)
   lineItems!: LineItemRequest[];
 
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)
   fulfillmentCenterId?: string;
 
-  @IsOptional()
+  @OptionalField()
   @Matches(CALENDAR_DATE, { message: 'promisedDeliveryDate must be a calendar date (YYYY-MM-DD)' })
   @IsISO8601({ strict: true }, { message: 'promisedDeliveryDate must be a real calendar date' })
   promisedDeliveryDate?: string;
 }
 
 export class CancelOrderRequest {
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(500)
   reason?: string;

@@ -1,5 +1,5 @@
 import { ValidationFailedError } from '@tracking/errors';
-import { parse } from 'csv-parse/sync';
+import { CsvError, parse } from 'csv-parse/sync';
 
 /**
  * The CSV layout fulfillment centres export from their spreadsheets (README, "Production
@@ -67,14 +67,34 @@ function cellValue(column: Column, value: string): number | string {
   return INTEGER_COLUMNS.has(column) && /^\d+$/.test(value) ? Number(value) : value;
 }
 
+const CSV_MISTAKES: Record<string, string> = {
+  INVALID_OPENING_QUOTE: 'a quote inside an unquoted cell; quote the whole cell and double the quotes in it',
+  CSV_INVALID_CLOSING_QUOTE: 'a closing quote is followed by something other than a comma or a line end',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE:
+    'a closing quote is followed by something other than a comma or a line end',
+  CSV_QUOTE_NOT_CLOSED: 'a quoted cell is never closed',
+  CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: 'the row does not have as many cells as the header',
+};
+
+/**
+ * csv-parse's messages quote the offending cell, which may be an operator's name or a note: the
+ * reason says what is wrong and where, from the error's code and line, never what was sent.
+ */
+function unreadableCsv(error: unknown): ValidationFailedError {
+  const known = error instanceof CsvError ? CSV_MISTAKES[error.code] : undefined;
+  const line = error instanceof CsvError ? (error as CsvError & { lines?: number }).lines : undefined;
+  const where = typeof line === 'number' ? ` (line ${line})` : '';
+  return new ValidationFailedError(`The CSV could not be read${where}`, [
+    { field: '$', reason: `${known ?? 'not valid CSV (RFC 4180)'}${where}` },
+  ]);
+}
+
 export function parseProductionCsv(text: string): CsvEvent[] {
   let rows: string[][];
   try {
     rows = parse(text, { bom: true, skip_empty_lines: true, trim: true }) as string[][];
   } catch (error) {
-    throw new ValidationFailedError('The CSV could not be read', [
-      { field: '$', reason: error instanceof Error ? error.message : String(error) },
-    ]);
+    throw unreadableCsv(error);
   }
   const [header, ...records] = rows;
   if (!header) throw new ValidationFailedError('The CSV is empty', [{ field: '$', reason: 'no header row' }]);

@@ -1,3 +1,4 @@
+import { OptionalField } from '@tracking/http';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -8,7 +9,6 @@ import {
   IsInt,
   IsISO8601,
   IsNotEmpty,
-  IsOptional,
   IsString,
   IsUUID,
   Max,
@@ -35,18 +35,18 @@ export class PackedShipmentRequest {
   @MaxLength(64)
   trackingNumber!: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(64)
   serviceLevel?: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsInt()
   @Min(1)
   @Max(999)
   packageCount?: number;
 
-  @IsOptional()
+  @OptionalField()
   @IsInt()
   @Min(1)
   @Max(1_000_000)
@@ -73,28 +73,28 @@ export class ProductionEventRequest {
   })
   occurredAt!: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(100)
   facility?: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(100)
   station?: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(100)
   operator?: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(1_000)
   note?: string;
 
   /** Why QC failed or production was cancelled. */
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(500)
   reason?: string;

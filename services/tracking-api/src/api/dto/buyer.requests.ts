@@ -1,10 +1,9 @@
-import { PostalAddressRequest } from '@tracking/http';
+import { OptionalField, PostalAddressRequest } from '@tracking/http';
 import { Type } from 'class-transformer';
 import {
   IsDefined,
   IsInt,
   IsObject,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -21,7 +20,7 @@ export class FeedbackRequest {
   @Max(5)
   rating!: number;
 
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(2_000)
   comment?: string;
@@ -45,13 +44,13 @@ export class DeliveryChangeRequest {
   })
   preferredDate?: string;
 
-  @IsOptional()
+  @OptionalField()
   @Matches(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, {
     message: 'preferredTimeWindow must look like 09:00-12:00',
   })
   preferredTimeWindow?: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(500)
   note?: string;

@@ -1,36 +1,37 @@
+import { OptionalField } from '@tracking/http';
 import { CANONICAL_STATES, type CanonicalState } from '@tracking/events';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export class ListOrdersQuery {
-  @IsOptional()
+  @OptionalField()
   @IsIn(CANONICAL_STATES, { message: `status must be one of ${CANONICAL_STATES.join(', ')}` })
   status?: CanonicalState;
 
-  @IsOptional()
+  @OptionalField()
   @IsString()
   @MaxLength(32)
   carrier?: string;
 
   /** Orders placed at or after; default 30 days ago. */
-  @IsOptional()
+  @OptionalField()
   @IsISO8601({ strict: true })
   from?: string;
 
   /** Orders placed before; default now. */
-  @IsOptional()
+  @OptionalField()
   @IsISO8601({ strict: true })
   to?: string;
 
-  @IsOptional()
+  @OptionalField()
   @IsIn(['true', 'false'], { message: 'requiresAttention must be true or false' })
   requiresAttention?: 'true' | 'false';
 
-  @IsOptional()
+  @OptionalField()
   @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be the nextCursor of a previous page' })
   cursor?: string;
 
-  @IsOptional()
+  @OptionalField()
   @Transform(({ value }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
   @IsInt()
   @Min(1)

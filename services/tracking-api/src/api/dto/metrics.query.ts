@@ -1,13 +1,14 @@
-import { IsISO8601, IsOptional } from 'class-validator';
+import { OptionalField } from '@tracking/http';
+import { IsISO8601 } from 'class-validator';
 
 export class MetricsQuery {
   /** Start of the period, inclusive; default 30 days before `to`. */
-  @IsOptional()
+  @OptionalField()
   @IsISO8601({ strict: true })
   from?: string;
 
   /** End of the period, exclusive; default now. */
-  @IsOptional()
+  @OptionalField()
   @IsISO8601({ strict: true })
   to?: string;
 }
