@@ -374,6 +374,20 @@ export class NotificationRepository {
     return rows.map(toDelivery).sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime());
   }
 
+  /**
+   * Gives deliveries claimed by this replica back unsent: due at once for any replica, and the
+   * attempt their claim counted taken back, since nothing reached the channel's provider for good.
+   */
+  async releaseClaims(manager: EntityManager, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await manager.query(
+      `UPDATE notification.deliveries
+          SET locked_until = '-infinity', attempts = GREATEST(attempts - 1, 0)
+        WHERE id = ANY($1::uuid[]) AND status = 'PENDING'`,
+      [[...ids]],
+    );
+  }
+
   async updateDelivery(
     manager: EntityManager,
     id: string,

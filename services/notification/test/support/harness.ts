@@ -85,6 +85,7 @@ export class Harness {
   readonly sms: HttpSink = smsProviderSink();
   readonly webhooks: HttpSink = webhookSink();
   webhookBaseUrl = '';
+  smtpUrl = '';
   env!: TestEnvironment<NotificationConfig>;
   dispatched!: MessageCollector;
   deadLetters!: MessageCollector;
@@ -97,6 +98,7 @@ export class Harness {
       this.webhooks.start(),
     ]);
     this.webhookBaseUrl = webhookUrl;
+    this.smtpUrl = smtpUrl;
     this.env = await createTestEnvironment({
       configClass: NotificationConfig,
       createApp: createNotificationApp,
@@ -127,10 +129,25 @@ export class Harness {
 
   /** Stops the service as a deploy would and starts a new process on the same database and group. */
   async restart(between: () => Promise<void> = async () => undefined): Promise<void> {
-    const port = Number(new URL(this.env.baseUrl).port);
-    await this.app.close();
+    await this.stopApp();
     await between();
-    this.app = await createNotificationApp(this.env.config);
+    await this.startApp();
+  }
+
+  /** Stops the service as a deploy would (SIGTERM): resolves when the process could exit. */
+  async stopApp(): Promise<void> {
+    await this.app.close();
+  }
+
+  /** Starts a new process on the same database, group and port, with `overrides` to its settings. */
+  async startApp(overrides: Partial<NotificationConfig> = {}): Promise<void> {
+    const port = Number(new URL(this.env.baseUrl).port);
+    const config = Object.assign(
+      Object.create(Object.getPrototypeOf(this.env.config) as object) as NotificationConfig,
+      this.env.config,
+      overrides,
+    );
+    this.app = await createNotificationApp(config);
     await this.app.listen(port, '127.0.0.1');
   }
 

@@ -48,6 +48,25 @@ interface UnrecordedOutcome {
 // Where a dead letter of this service says it came from: not a topic, the dispatcher itself.
 const DISPATCH_ORIGIN = 'notification:dispatch';
 
+/** What a dispatcher round listens to: when to stop claiming, and when to stop waiting for sends. */
+export interface DispatchSignals {
+  stopping: AbortSignal;
+  cutOff: AbortSignal;
+}
+
+const CUT_OFF = Symbol('cut off');
+
+/** `work`, or CUT_OFF as soon as `signal` fires; the listener goes with it (signals live long). */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T | typeof CUT_OFF> {
+  if (signal.aborted) return Promise.resolve(CUT_OFF);
+  let onAbort!: () => void;
+  const aborted = new Promise<typeof CUT_OFF>((resolve) => {
+    onAbort = () => resolve(CUT_OFF);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  return Promise.race([work, aborted]).finally(() => signal.removeEventListener('abort', onAbort));
+}
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -80,40 +99,57 @@ export class DispatchNotificationsUseCase {
   /**
    * One round: expand what is due, claim a batch, start its sends, and while the last of them are
    * still in flight expand and claim the next, so the senders never wait on the database. The
-   * round ends when a claim comes back short; `stopping` ends it after the batch in hand, and it
-   * always waits for the sends it started.
+   * round ends when a claim comes back short, or at `stopping`: claimed sends not yet started are
+   * then given back, and those in flight finish and are recorded, unless `cutOff` comes first.
+   * Sends cut off are given back too, unrecorded: another replica takes them at once.
    */
-  async runRound(signal: AbortSignal): Promise<{ expanded: number; attempted: number }> {
+  async runRound({ stopping, cutOff }: DispatchSignals): Promise<{ expanded: number; attempted: number }> {
     const batch = this.config.NOTIFICATION_DISPATCH_BATCH_SIZE;
     const sending = new Set<Promise<void>>();
     // A sender's slot frees when its send ends; its outcome is recorded meanwhile, with others.
     const recording: Array<Promise<void>> = [];
+    const givenBack: string[] = [];
     let expanded = 0;
     let attempted = 0;
     try {
-      while (!signal.aborted) {
+      while (!stopping.aborted) {
         for (;;) {
           const count = await this.unitOfWork.run((tx) => this.expandDue(tx, new Date()));
           expanded += count;
-          if (count < batch || signal.aborted) break;
+          if (count < batch || stopping.aborted) break;
         }
-        if (signal.aborted) break;
+        if (stopping.aborted) break;
         const jobs = await this.unitOfWork.run((tx) => this.claimDue(tx, new Date()));
         for (const job of jobs) {
-          while (sending.size >= this.config.NOTIFICATION_DISPATCH_CONCURRENCY) await Promise.race(sending);
-          const send: Promise<void> = this.send(job)
-            .then((result) => void recording.push(this.recordSoon(job, result)))
+          while (sending.size >= this.config.NOTIFICATION_DISPATCH_CONCURRENCY && !stopping.aborted)
+            await unlessAborted(Promise.race(sending), stopping);
+          if (stopping.aborted) {
+            givenBack.push(job.delivery.id);
+            continue;
+          }
+          const send: Promise<void> = this.send(job, cutOff)
+            .then((result) => {
+              if (result === CUT_OFF) givenBack.push(job.delivery.id);
+              else recording.push(this.recordSoon(job, result));
+            })
             .finally(() => sending.delete(send));
           sending.add(send);
+          attempted += 1;
         }
-        attempted += jobs.length;
         if (jobs.length < batch) break;
       }
     } finally {
       await Promise.all(sending);
       await Promise.all(recording);
+      await this.giveBack(givenBack);
     }
-    return { expanded, attempted };
+    return { expanded, attempted: attempted - givenBack.length };
+  }
+
+  private async giveBack(deliveryIds: readonly string[]): Promise<void> {
+    if (deliveryIds.length === 0) return;
+    await this.unitOfWork.run((tx) => this.repository.releaseClaims(tx.manager, deliveryIds));
+    this.log.warn(`stopping: gave back ${deliveryIds.length} claimed deliveries unsent, for another replica`);
   }
 
   // ---- 1. notifications into deliveries -----------------------------------------------------
@@ -393,16 +429,23 @@ export class DispatchNotificationsUseCase {
     return jobs;
   }
 
-  /** Sends in hand are not cut short by a shutdown: each is bounded by NOTIFICATION_SEND_TIMEOUT_MS. */
-  private async send(job: SendJob): Promise<SendResult> {
+  /**
+   * Each send is bounded by NOTIFICATION_SEND_TIMEOUT_MS, and by `cutOff` at a shutdown: then its
+   * outcome is unknown and it is not waited for, even if the adapter ignores the signal.
+   */
+  private async send(job: SendJob, cutOff: AbortSignal): Promise<SendResult | typeof CUT_OFF> {
     const { channel } = job.composition.message;
     const started = process.hrtime.bigint();
     let result: SendResult;
     try {
       const adapter = this.channels.get(channel);
-      const timeout = AbortSignal.timeout(this.config.NOTIFICATION_SEND_TIMEOUT_MS);
-      result = { receipt: await adapter.send(job.composition.message.message as never, timeout) };
+      const signal = AbortSignal.any([AbortSignal.timeout(this.config.NOTIFICATION_SEND_TIMEOUT_MS), cutOff]);
+      const sent = adapter.send(job.composition.message.message as never, signal);
+      const receipt = await unlessAborted(sent, cutOff);
+      if (receipt === CUT_OFF) return CUT_OFF;
+      result = { receipt };
     } catch (error) {
+      if (cutOff.aborted) return CUT_OFF;
       result = {
         failure:
           error instanceof DeliveryFailure
