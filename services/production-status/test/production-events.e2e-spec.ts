@@ -14,7 +14,14 @@ import {
   type TestEnvironment,
 } from '@tracking/testing';
 import { validateTrackingNumber } from '@tracking/tracking-numbers';
+import { UnitOfWork, type TransactionContext } from '@tracking/db';
+import { KafkaEventContext } from '@tracking/kafka';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { createProductionStatusApp } from '../src/bootstrap';
+import { OrderEventsConsumer } from '../src/consumers/order-events.consumer';
+import type { ProductionReport } from '../src/domain/production-event';
+import { ProductionLedger } from '../src/use-cases/production-ledger';
 import { ProductionStatusConfig } from '../src/config/production-status.config';
 
 interface ItemBody {
@@ -445,6 +452,130 @@ describe('production-status', () => {
       expect(anonymous.status).toBe(401);
       expect(merchant.status).toBe(403);
       expect((await timeline(orderId)).body.steps).toHaveLength(0);
+    });
+  });
+
+  describe('a report and its order arriving at the same moment', () => {
+    // A service of its own whose sweep never runs during these tests: what is proved here is that
+    // the two paths serialise, not that the sweep later repairs what they left behind.
+    let quiet: TestEnvironment<ProductionStatusConfig>;
+    let probe: Client;
+    // Two transactions open at once need a server that takes two connections.
+    const concurrent = process.env.DATABASE_URL ? it : it.skip;
+
+    beforeAll(async () => {
+      quiet = await createTestEnvironment({
+        configClass: ProductionStatusConfig,
+        createApp: createProductionStatusApp,
+        env: { AWAITING_ORDER_SWEEP_INTERVAL_MS: String(60 * 60_000) },
+      });
+      probe = new Client({ connectionString: quiet.database.url });
+      await probe.connect();
+    });
+
+    afterAll(async () => {
+      await probe?.end();
+      await quiet?.close();
+    });
+
+    /** Holds a transaction of the service open until `commit` is called. */
+    function openTransaction(work: (tx: TransactionContext) => Promise<unknown>) {
+      let commit!: () => void;
+      let opened!: (backendPid: number) => void;
+      const gate = new Promise<void>((resolve) => (commit = resolve));
+      const backendPid = new Promise<number>((resolve) => (opened = resolve));
+      const done = quiet.app.get(UnitOfWork).run(async (tx) => {
+        const [{ pid }] = (await tx.manager.query('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
+        await work(tx);
+        opened(pid);
+        await gate;
+      });
+      return { commit, done, backendPid };
+    }
+
+    /** True once another session waits on a lock that the open transaction holds. */
+    async function someoneWaitsOn(backendPid: number): Promise<boolean> {
+      const { rows } = await probe.query<{ waiting: number }>(
+        `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid))`,
+        [backendPid],
+      );
+      return rows[0]!.waiting > 0;
+    }
+
+    async function appliedSteps(orderId: string): Promise<number> {
+      const read = await quiet.request<TimelineBody>('GET', `/v1/orders/${orderId}/production`, {
+        token: centre,
+      });
+      return read.status === 200 ? read.body.steps.length : 0;
+    }
+
+    concurrent('applies a report sent while its order is being recorded', async () => {
+      const orderId = randomUUID();
+      const consumer = quiet.app.get(OrderEventsConsumer);
+      const arrival = openTransaction((tx) =>
+        consumer.onOrderEvent(
+          orderReceived(orderId),
+          new KafkaEventContext(tx, TOPICS.orders, 0, '0', orderId, {}, 1),
+        ),
+      );
+
+      const report = quiet.request<ItemBody>('POST', '/v1/production-events', {
+        token: centre,
+        body: step(orderId, 'PRODUCTION_STARTED', 20),
+      });
+      const holder = await arrival.backendPid;
+      await eventually(() => someoneWaitsOn(holder), {
+        what: 'the report waiting for the order being recorded',
+      });
+      arrival.commit();
+      await arrival.done;
+
+      const response = await report;
+      expect(response.status).toBe(201);
+      expect(response.body.outcome).toBe('accepted');
+      expect(await appliedSteps(orderId)).toBe(1);
+    });
+
+    concurrent('applies a report the order arrives during, once the report commits', async () => {
+      const orderId = randomUUID();
+      const report = step(orderId, 'PRODUCTION_STARTED', 20);
+      const ledger = quiet.app.get(ProductionLedger);
+      const recording = openTransaction((tx) => ledger.record(tx, CENTRE, [report as ProductionReport]));
+
+      await publish(orderReceived(orderId));
+      const holder = await recording.backendPid;
+      await eventually(() => someoneWaitsOn(holder), {
+        timeoutMs: 60_000,
+        what: "the order's arrival waiting for the report being recorded",
+      });
+      recording.commit();
+      await recording.done;
+
+      await eventually(async () => (await appliedSteps(orderId)) === 1, {
+        what: 'the early report applied on arrival',
+      });
+    });
+  });
+
+  describe('the sweep of reports waiting for their order', () => {
+    it('applies a waiting report whose order is known, however the order got there', async () => {
+      const orderId = randomUUID();
+      const early = step(orderId, 'PRODUCTION_STARTED', 20);
+      expect((await postOne(early)).status).toBe(202);
+      // The order row appears without its arrival releasing anything, as after a crash between the two.
+      await env.app.get(DataSource).query(
+        `INSERT INTO production_status.orders (order_id, merchant_id, fulfillment_centre_id, received_at)
+         VALUES ($1, $2, $3, now() - interval '1 day')`,
+        [orderId, MERCHANT, CENTRE],
+      );
+
+      const [message] = await productionTopic.waitFor(forOrder(orderId));
+      expect(decodeEnvelope(message!.value).payload).toMatchObject({
+        value: { centreEventId: early.eventId },
+      });
+      const view = await timeline(orderId);
+      expect(view.body.steps).toHaveLength(1);
+      expect(deadLetters.messages.filter(forOrder(orderId))).toHaveLength(0);
     });
   });
 

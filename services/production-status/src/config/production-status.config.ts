@@ -15,11 +15,11 @@ export class ProductionStatusConfig extends PlatformConfig {
   @Min(1_000)
   AWAITING_ORDER_TIMEOUT_MS = 30 * 60_000;
 
-  /** How often waiting reports are checked for expiry. */
+  /** How often waiting reports are settled: applied once their order is known, or expired. */
   @Transform(toInt)
   @IsInt()
   @Min(100)
-  AWAITING_ORDER_SWEEP_INTERVAL_MS = 30_000;
+  AWAITING_ORDER_SWEEP_INTERVAL_MS = 10_000;
 
   /** Most events one batch request may carry. */
   @Transform(toInt)

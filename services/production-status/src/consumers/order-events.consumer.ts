@@ -35,7 +35,7 @@ export class OrderEventsConsumer {
           deliveredAt: null,
         } satisfies OrderEntity),
       );
-      await this.ledger.releaseAwaiting(context.tx, order);
+      await this.ledger.releaseAwaiting(context.tx, [order]);
       return;
     }
     if (isEnvelopeOf(event, 'orderCancelled')) {

@@ -7,7 +7,8 @@ import { ProductionLedger } from '../use-cases/production-ledger';
 const SWEEP_BATCH = 500;
 
 /**
- * Dead-letters early reports whose order never arrived. A failed sweep is logged and tried again
+ * Settles early reports: applies those whose order is known by now, dead-letters those whose order
+ * never arrived. A failed sweep is logged and tried again
  * on the next tick: the reports stay waiting, nothing is lost.
  */
 @Injectable()
@@ -36,17 +37,28 @@ export class AwaitingOrderExpiryJob implements OnApplicationBootstrap, OnApplica
     await this.task.stop();
   }
 
-  /** Sweeps until nothing expired is left; returns how many reports were dead-lettered. */
-  async sweep(now = new Date()): Promise<number> {
-    let total = 0;
+  /**
+   * Settles waiting reports until none is left to settle: applies those whose order is known by
+   * now and dead-letters those whose order never arrived. Returns what it did.
+   */
+  async sweep(now = new Date()): Promise<{ released: number; deadLettered: number }> {
+    const total = { released: 0, deadLettered: 0 };
     for (;;) {
-      const count = await this.unitOfWork.run((tx) =>
-        this.ledger.deadLetterExpired(tx, this.config.AWAITING_ORDER_TIMEOUT_MS, SWEEP_BATCH, now),
+      const settled = await this.unitOfWork.run((tx) =>
+        this.ledger.settleAwaiting(tx, this.config.AWAITING_ORDER_TIMEOUT_MS, SWEEP_BATCH, now),
       );
-      total += count;
-      if (count < SWEEP_BATCH) break;
+      total.released += settled.released;
+      total.deadLettered += settled.deadLettered;
+      if (settled.released + settled.deadLettered === 0) break;
     }
-    if (total > 0) this.log.warn(`dead-lettered ${total} production reports whose order never arrived`);
+    if (total.released > 0) {
+      this.log.warn(
+        `applied ${total.released} production reports whose order arrived while they were stored`,
+      );
+    }
+    if (total.deadLettered > 0) {
+      this.log.warn(`dead-lettered ${total.deadLettered} production reports that could not be applied`);
+    }
     return total;
   }
 }

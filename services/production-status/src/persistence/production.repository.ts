@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { bulkInsert } from '@tracking/db';
+import { bulkInsert, lockNames, orderLockName, rowsOf } from '@tracking/db';
 import { In, IsNull, type EntityManager } from 'typeorm';
-import { OrderEntity, ProductionStepEntity, ShipmentEntity, type StepStatus } from './entities';
+import {
+  OrderEntity,
+  PRODUCTION_STATUS_SCHEMA,
+  ProductionStepEntity,
+  ShipmentEntity,
+  type StepStatus,
+} from './entities';
 
 const STEP_COLUMNS: Array<[string, (step: ProductionStepEntity) => unknown]> = [
   ['id', (step) => step.id],
@@ -22,11 +28,17 @@ const STEP_COLUMNS: Array<[string, (step: ProductionStepEntity) => unknown]> = [
 @Injectable()
 export class ProductionRepository {
   /**
-   * Locks the orders a request reports on, in a fixed order so two requests touching the same
-   * orders cannot deadlock; concurrent reports for one order then see each other's effects.
+   * Locks the orders, known or not yet known, against every other path that changes them, in a
+   * fixed order so two requests touching the same orders cannot deadlock. The
+   * name lock is what makes a report and its order's arrival serialise: the row lock alone locks
+   * nothing while the order row does not exist, and the Kafka consumer takes the same names.
    */
   async lockOrders(manager: EntityManager, orderIds: readonly string[]): Promise<Map<string, OrderEntity>> {
     if (orderIds.length === 0) return new Map();
+    await lockNames(
+      manager,
+      orderIds.map((orderId) => orderLockName(PRODUCTION_STATUS_SCHEMA, orderId)),
+    );
     const orders = await manager
       .createQueryBuilder(OrderEntity, 'o')
       .where('o.orderId IN (:...orderIds)', { orderIds: [...orderIds].sort() })
@@ -162,37 +174,43 @@ export class ProductionRepository {
     await manager.update(ShipmentEntity, { id: shipmentId }, { voidedAt });
   }
 
-  /** Steps waiting for this order, oldest occurrence first, locked against the expiry sweep. */
-  async awaitingStepsOf(manager: EntityManager, orderId: string): Promise<ProductionStepEntity[]> {
+  /** Steps waiting for these orders, oldest occurrence first, locked against a concurrent sweep. */
+  async awaitingStepsOf(
+    manager: EntityManager,
+    orderIds: readonly string[],
+  ): Promise<ProductionStepEntity[]> {
+    if (orderIds.length === 0) return [];
     return manager
       .createQueryBuilder(ProductionStepEntity, 's')
-      .where('s.orderId = :orderId AND s.status = :status', {
-        orderId,
+      .where('s.orderId IN (:...orderIds) AND s.status = :status', {
+        orderIds,
         status: 'AWAITING_ORDER' satisfies StepStatus,
       })
       .orderBy('s.occurredAt')
       .addOrderBy('s.recordedAt')
+      .addOrderBy('s.id')
       .setLock('pessimistic_write')
       .getMany();
   }
 
-  /** Steps whose order has not arrived in time; replicas sweeping together take different rows. */
-  async expiredAwaitingSteps(
-    manager: EntityManager,
-    recordedBefore: Date,
-    limit: number,
-  ): Promise<ProductionStepEntity[]> {
-    return manager
-      .createQueryBuilder(ProductionStepEntity, 's')
-      .where('s.status = :status AND s.recordedAt < :recordedBefore', {
-        status: 'AWAITING_ORDER' satisfies StepStatus,
-        recordedBefore,
-      })
-      .orderBy('s.recordedAt')
-      .limit(limit)
-      .setLock('pessimistic_write')
-      .setOnLocked('skip_locked')
-      .getMany();
+  /**
+   * Orders with reports still waiting that the sweep should settle: those whose order is known by
+   * now (a release the arrival could not make) and those waiting longer than the timeout.
+   */
+  async ordersToSettle(manager: EntityManager, recordedBefore: Date, limit: number): Promise<string[]> {
+    const rows = await rowsOf<{ order_id: string }>(
+      manager,
+      `SELECT s.order_id
+         FROM production_status.production_steps s
+        WHERE s.status = 'AWAITING_ORDER'
+          AND (s.recorded_at < $1
+               OR EXISTS (SELECT 1 FROM production_status.orders o WHERE o.order_id = s.order_id))
+        GROUP BY s.order_id
+        ORDER BY min(s.recorded_at)
+        LIMIT $2`,
+      [recordedBefore, limit],
+    );
+    return rows.map((row) => row.order_id);
   }
 
   async timeline(

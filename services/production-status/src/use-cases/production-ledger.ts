@@ -345,56 +345,87 @@ export class ProductionLedger {
 
   /**
    * Applies the reports that arrived before their order, in occurrence order, once the order is
-   * known. One that cannot be applied (another centre's order, an impossible step) is
-   * dead-lettered with the reason rather than dropped.
+   * known; the orders must be locked (`lockOrders`), which is what guarantees that a report
+   * stored by a request still in flight is either seen here or sees the order itself. One that
+   * cannot be applied (another centre's order, an impossible step) is dead-lettered with the
+   * reason rather than dropped.
    */
-  async releaseAwaiting(tx: TransactionContext, order: OrderEntity, now = new Date()): Promise<void> {
-    const awaiting = await this.repository.awaitingStepsOf(tx.manager, order.orderId);
-    if (awaiting.length === 0) return;
-    const shipments = await this.repository.shipmentsOfOrders(tx.manager, [order.orderId]);
-    const ledger = new LedgerTransaction(
-      groupBy(shipments, (shipment) => shipment.orderId),
-      await this.repository.liveTrackingNumbers(
-        tx.manager,
-        candidateTrackingNumbers(awaiting.map((s) => s.report)),
-      ),
-      now,
+  async releaseAwaiting(
+    tx: TransactionContext,
+    orders: readonly OrderEntity[],
+    now = new Date(),
+  ): Promise<number> {
+    const awaiting = await this.repository.awaitingStepsOf(
+      tx.manager,
+      orders.map((order) => order.orderId),
     );
-    for (const step of awaiting) {
-      const outcome = ledger.apply(order, step.fulfillmentCentreId, step.report, step);
-      if (outcome.outcome === 'rejected') {
-        ledger.deadLetter(step, outcome.code, outcome.cause, outcome.reason);
-      } else {
-        ledger.addAppliedEarlyStep(step);
-      }
-    }
-    await ledger.flush(tx, this.repository, this.outbox);
+    if (awaiting.length === 0) return 0;
+    await this.settle(tx, new Map(orders.map((order) => [order.orderId, order])), awaiting, null, now);
+    return awaiting.length;
   }
 
-  /** Gives up on early reports whose order did not arrive within `timeoutMs`. */
-  async deadLetterExpired(
+  /**
+   * The sweep behind every early report: applies those whose order is known by now and
+   * dead-letters those whose order has not arrived within `timeoutMs`. Release on arrival covers
+   * the common case; this catches whatever it could not, so no report waits for good.
+   */
+  async settleAwaiting(
     tx: TransactionContext,
     timeoutMs: number,
     limit: number,
     now = new Date(),
-  ): Promise<number> {
-    const expired = await this.repository.expiredAwaitingSteps(
-      tx.manager,
-      new Date(now.getTime() - timeoutMs),
-      limit,
+  ): Promise<{ released: number; deadLettered: number }> {
+    const expiredBefore = new Date(now.getTime() - timeoutMs);
+    const orderIds = await this.repository.ordersToSettle(tx.manager, expiredBefore, limit);
+    if (orderIds.length === 0) return { released: 0, deadLettered: 0 };
+    const orders = await this.repository.lockOrders(tx.manager, orderIds);
+    const awaiting = await this.repository.awaitingStepsOf(tx.manager, orderIds);
+    return this.settle(tx, orders, awaiting, expiredBefore, now);
+  }
+
+  private async settle(
+    tx: TransactionContext,
+    orders: ReadonlyMap<string, OrderEntity>,
+    awaiting: readonly ProductionStepEntity[],
+    expiredBefore: Date | null,
+    now: Date,
+  ): Promise<{ released: number; deadLettered: number }> {
+    const orderIds = [...new Set(awaiting.map((step) => step.orderId))].filter((id) => orders.has(id));
+    const shipments = await this.repository.shipmentsOfOrders(tx.manager, orderIds);
+    const ledger = new LedgerTransaction(
+      groupBy(shipments, (shipment) => shipment.orderId),
+      await this.repository.liveTrackingNumbers(
+        tx.manager,
+        candidateTrackingNumbers(awaiting.map((step) => step.report)),
+      ),
+      now,
     );
-    if (expired.length === 0) return 0;
-    const ledger = new LedgerTransaction(new Map(), new Set(), now);
-    for (const step of expired) {
-      ledger.deadLetter(
-        step,
-        'NOT_FOUND',
-        'ORDER_NEVER_ARRIVED',
-        `order ${step.orderId} was not received within ${Math.round(timeoutMs / 1_000)} s of this report`,
-      );
+    let released = 0;
+    let deadLettered = 0;
+    for (const step of awaiting) {
+      const order = orders.get(step.orderId);
+      if (!order) {
+        if (!expiredBefore || step.recordedAt >= expiredBefore) continue;
+        ledger.deadLetter(
+          step,
+          'NOT_FOUND',
+          'ORDER_NEVER_ARRIVED',
+          `order ${step.orderId} was not received within ${Math.round((now.getTime() - expiredBefore.getTime()) / 1_000)} s of this report`,
+        );
+        deadLettered += 1;
+        continue;
+      }
+      const outcome = ledger.apply(order, step.fulfillmentCentreId, step.report, step);
+      if (outcome.outcome === 'rejected') {
+        ledger.deadLetter(step, outcome.code, outcome.cause, outcome.reason);
+        deadLettered += 1;
+      } else {
+        ledger.addAppliedEarlyStep(step);
+        released += 1;
+      }
     }
     await ledger.flush(tx, this.repository, this.outbox);
-    return expired.length;
+    return { released, deadLettered };
   }
 }
 
