@@ -11,6 +11,7 @@ import { carrierProviders } from './carriers/carrier-adapters.provider';
 import type { CarrierIngestConfig } from './config/carrier-ingest.config';
 import { ShipmentEventsConsumer } from './consumers/shipment-events.consumer';
 import { StaleShipmentsJob } from './jobs/stale-shipments.job';
+import { UnmatchedReportsJob } from './jobs/unmatched-reports.job';
 import { CARRIER_INGEST_DATABASE } from './persistence/database';
 import { CarrierRepository } from './persistence/carrier.repository';
 import { CarrierApiClient } from './polling/carrier-api.client';
@@ -50,6 +51,7 @@ export class AppModule {
         GetShipmentUseCase,
         SetManualStatusUseCase,
         StaleShipmentsJob,
+        UnmatchedReportsJob,
       ],
     };
   }

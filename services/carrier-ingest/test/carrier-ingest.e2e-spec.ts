@@ -1,5 +1,13 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { createEnvelope, decodeEnvelope, encodeEnvelope, envelopeHeaders, TOPICS } from '@tracking/events';
+import { advisoryLockKey, UnitOfWork } from '@tracking/db';
+import {
+  createEnvelope,
+  deadLetterTopic,
+  decodeEnvelope,
+  encodeEnvelope,
+  envelopeHeaders,
+  TOPICS,
+} from '@tracking/events';
 import {
   createTestEnvironment,
   eventually,
@@ -9,8 +17,13 @@ import {
 import { validateTrackingNumber } from '@tracking/tracking-numbers';
 import { DataSource } from 'typeorm';
 import { createCarrierIngestApp } from '../src/bootstrap';
+import type { CarrierAdapter } from '../src/carriers/carrier-adapter';
+import { CARRIER_ADAPTERS } from '../src/carriers/carrier-adapters.provider';
 import { signTimestampedBody } from '../src/carriers/webhook-signature';
 import { CarrierIngestConfig } from '../src/config/carrier-ingest.config';
+import { trackingNumberLockName } from '../src/persistence/carrier.repository';
+import { RegisterShipmentUseCase } from '../src/use-cases/register-shipment.use-case';
+import { MAX_WEBHOOK_ATTEMPTS, WebhookProcessor } from '../src/webhooks/webhook-processor';
 import { CarrierApiServer } from './carrier-api-server';
 
 const AGGREGATOR_SECRET = 'aggregator-test-secret';
@@ -162,6 +175,7 @@ describe('carrier-ingest', () => {
         CIRCUIT_RESET_MS: '60000',
         WEBHOOK_PROCESS_INTERVAL_MS: '200',
         STALE_SWEEP_INTERVAL_MS: '300',
+        UNMATCHED_SWEEP_INTERVAL_MS: '300',
         NOT_RECOGNIZED_GRACE_MS: '1000',
       },
     });
@@ -175,6 +189,17 @@ describe('carrier-ingest', () => {
   });
 
   async function register(
+    carrier: string,
+    trackingNumber: string,
+    registeredAt = new Date(),
+  ): Promise<{ shipmentId: string; orderId: string }> {
+    const registered = await publishRegistration(carrier, trackingNumber, registeredAt);
+    await eventually(async () => (await shipment(registered.shipmentId)).status === 200);
+    return registered;
+  }
+
+  /** Sends production's shipment.registered without waiting for carrier-ingest to apply it. */
+  async function publishRegistration(
     carrier: string,
     trackingNumber: string,
     registeredAt = new Date(),
@@ -195,7 +220,6 @@ describe('carrier-ingest', () => {
     await env.kafka.publish(TOPICS.shipments, [
       { key: orderId, value: encodeEnvelope(event), headers: envelopeHeaders(event) },
     ]);
-    await eventually(async () => (await shipment(shipmentId)).status === 200);
     return { shipmentId, orderId };
   }
 
@@ -227,6 +251,43 @@ describe('carrier-ingest', () => {
       rawBody,
       headers: { 'x-tracking-signature': signTimestampedBody(UPS_SECRET, rawBody, timestamp) },
     });
+  }
+
+  /** A transaction held open until the test lets it commit, with a signal once `work` is done. */
+  function holdTransaction(work: (tx: Parameters<Parameters<UnitOfWork['run']>[0]>[0]) => Promise<void>) {
+    let commit!: () => void;
+    let written!: () => void;
+    const released = new Promise<void>((resolve) => (commit = resolve));
+    const done = new Promise<void>((resolve) => (written = resolve));
+    const committed = env.app.get(UnitOfWork).run(async (tx) => {
+      await work(tx);
+      written();
+      await released;
+    });
+    return { done, committed, commit };
+  }
+
+  /** True while some transaction waits for the lock on this tracking number. */
+  async function someoneWaitsFor(trackingNumber: string): Promise<boolean> {
+    const key = BigInt.asUintN(64, BigInt(advisoryLockKey(trackingNumberLockName(trackingNumber))));
+    const [row] = await env.app.get(DataSource).query(
+      `SELECT count(*)::int AS waiting FROM pg_locks
+        WHERE locktype = 'advisory' AND NOT granted AND objsubid = 1
+          AND classid = $1::bigint::oid AND objid = $2::bigint::oid
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      [String(key >> 32n), String(key & 0xffffffffn)],
+    );
+    return (row.waiting as number) > 0;
+  }
+
+  async function unmatchedFor(trackingNumber: string): Promise<number> {
+    const [row] = await env.app
+      .get(DataSource)
+      .query(
+        'SELECT count(*)::int AS count FROM carrier_ingest.unmatched_reports WHERE tracking_number = $1',
+        [trackingNumber],
+      );
+    return row.count as number;
   }
 
   async function storedDeliveries(): Promise<number> {
@@ -363,6 +424,235 @@ describe('carrier-ingest', () => {
 
       const body = await shipmentWhen(shipmentId, (current) => current.scans.length === 1);
       expect(body.status.state).toBe('IN_TRANSIT');
+    });
+  });
+
+  describe('a scan and its shipment arriving at the same moment', () => {
+    it('applies a scan that arrives while its shipment is being registered', async () => {
+      const number = newUpsNumber();
+      const shipmentId = randomUUID();
+      const registration = holdTransaction((tx) =>
+        env.app.get(RegisterShipmentUseCase).register(tx, {
+          shipmentId,
+          orderId: randomUUID(),
+          merchantId: MERCHANT,
+          carrier: 'ups',
+          trackingNumber: number,
+          serviceLevel: null,
+          registeredAt: new Date(),
+        }),
+      );
+      await registration.done;
+
+      const response = await postAggregator(
+        aggregatorWebhook(number, [checkpoint('InTransit', 'InTransit_001', hoursAgo(1), 'Picked up')]),
+      );
+      expect(response.status).toBe(202);
+      await eventually(() => someoneWaitsFor(number), {
+        timeoutMs: 10_000,
+        what: 'the webhook waiting for the registration to commit',
+      });
+      registration.commit();
+      await registration.committed;
+
+      const body = await shipmentWhen(shipmentId, (current) => current.scans.length === 1);
+      expect(body.status.state).toBe('IN_TRANSIT');
+      expect(await unmatchedFor(number)).toBe(0);
+    });
+
+    it('applies a scan that is being stored while its shipment is registered', async () => {
+      const number = newUpsNumber();
+      const aggregator = env.app
+        .get<ReadonlyMap<string, CarrierAdapter>>(CARRIER_ADAPTERS)
+        .get('aggregator')!;
+      const reports = aggregator.parseWebhook({
+        rawBody: Buffer.from(
+          JSON.stringify(
+            aggregatorWebhook(number, [checkpoint('InTransit', 'InTransit_001', hoursAgo(1), 'Picked up')]),
+          ),
+        ),
+        headers: {},
+      });
+      const scan = holdTransaction((tx) =>
+        env.app.get(WebhookProcessor).applyReports(tx, 'aggregator', reports, 'WEBHOOK'),
+      );
+      await scan.done;
+
+      const { shipmentId } = await publishRegistration('ups', number);
+      await eventually(() => someoneWaitsFor(number), {
+        timeoutMs: 10_000,
+        what: 'the registration waiting for the scan to commit',
+      });
+      scan.commit();
+      await scan.committed;
+
+      const body = await shipmentWhen(shipmentId, (current) => current.scans.length === 1);
+      expect(body.status.state).toBe('IN_TRANSIT');
+      expect(await unmatchedFor(number)).toBe(0);
+    });
+
+    it('applies a waiting scan once its shipment exists, even a shipment written without the lock', async () => {
+      const number = newUpsNumber();
+      await postAggregator(
+        aggregatorWebhook(number, [checkpoint('InTransit', 'InTransit_001', hoursAgo(3), 'Picked up')]),
+      );
+      await eventually(async () => (await unmatchedFor(number)) === 1, { what: 'the report kept unmatched' });
+
+      const shipmentId = randomUUID();
+      await env.app.get(DataSource).query(
+        `INSERT INTO carrier_ingest.shipments (shipment_id, order_id, merchant_id, carrier, tracking_number,
+           registered_at, number_valid, state, state_occurred_at, last_update_at)
+         VALUES ($1, $2, $3, 'ups', $4, now(), true, 'PACKED', now(), now())`,
+        [shipmentId, randomUUID(), MERCHANT, number],
+      );
+
+      const body = await shipmentWhen(shipmentId, (current) => current.scans.length === 1);
+      expect(body.status.state).toBe('IN_TRANSIT');
+      expect(await unmatchedFor(number)).toBe(0);
+    });
+  });
+
+  describe('webhooks that cannot be stored or applied', () => {
+    async function storeDeliveryDirectly(
+      rawBody: Buffer,
+      attempts: { started: number; finished: number } = { started: 0, finished: 0 },
+    ): Promise<string> {
+      const id = randomUUID();
+      await env.app.get(DataSource).query(
+        `INSERT INTO carrier_ingest.webhook_deliveries
+           (id, carrier, replay_key, raw_body, headers, received_at, status, started_attempts, finished_attempts)
+         VALUES ($1, 'aggregator', $2, $3, '{}', now() - interval '1 minute', 'RECEIVED', $4, $5)`,
+        [id, randomUUID(), rawBody, attempts.started, attempts.finished],
+      );
+      return id;
+    }
+
+    async function deliveryRow(id: string) {
+      const [row] = await env.app
+        .get(DataSource)
+        .query(
+          'SELECT status, error, started_attempts, finished_attempts FROM carrier_ingest.webhook_deliveries WHERE id = $1',
+          [id],
+        );
+      return row as
+        | { status: string; error: string | null; started_attempts: number; finished_attempts: number }
+        | undefined;
+    }
+
+    async function deadLetterOf(id: string) {
+      const [row] = await env.app
+        .get(DataSource)
+        .query('SELECT topic, headers, payload FROM carrier_ingest.outbox WHERE id = $1', [id]);
+      return row as { topic: string; headers: Record<string, string>; payload: Buffer } | undefined;
+    }
+
+    it('refuses a signed webhook holding text PostgreSQL cannot store with 422 naming the field, storing nothing', async () => {
+      const number = newUpsNumber();
+      const before = await storedDeliveries();
+      const withMessage = (message: string) =>
+        aggregatorWebhook(number, [checkpoint('InTransit', 'InTransit_001', hoursAgo(1), message)]);
+
+      const rawNul = await postAggregator(
+        JSON.stringify(withMessage('Picked up')).replace('Picked up', 'Picked\u0000up'),
+      );
+      const escapedNul = await postAggregator(withMessage('Picked up\u0000'));
+      const loneSurrogate = await postAggregator(withMessage('Picked up \uD800'));
+
+      for (const response of [rawNul, escapedNul, loneSurrogate]) {
+        expect(response.status).toBe(422);
+        expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      }
+      const fields = (response: { body: unknown }) =>
+        (response.body as { errors: Array<{ field: string; reason: string }> }).errors;
+      expect(fields(rawNul)).toEqual([{ field: 'body', reason: expect.stringMatching(/NUL/) }]);
+      expect(fields(escapedNul)).toEqual([
+        { field: 'msg.checkpoints.0.message', reason: expect.stringMatching(/NUL/) },
+      ]);
+      expect(fields(loneSurrogate)).toEqual([
+        { field: 'msg.checkpoints.0.message', reason: expect.stringMatching(/surrogate/) },
+      ]);
+      expect(await storedDeliveries()).toBe(before);
+      expect(await unmatchedFor(number)).toBe(0);
+    });
+
+    it('dead-letters stored deliveries that cannot be applied, and applies the ones behind them meanwhile', async () => {
+      const poisonedNumber = newUpsNumber();
+      const poisoned = await register('ups', poisonedNumber);
+      // Parses, but its scan holds a NUL that PostgreSQL refuses: every try fails inside its transaction.
+      const refusedByDatabase = await storeDeliveryDirectly(
+        Buffer.from(
+          JSON.stringify(
+            aggregatorWebhook(poisonedNumber, [
+              checkpoint('InTransit', 'InTransit_001', hoursAgo(2), 'Picked up\u0000'),
+            ]),
+          ),
+        ),
+      );
+      // Not JSON, and the parser's complaint quotes the NUL byte.
+      const unparseable = await storeDeliveryDirectly(
+        Buffer.from('{"event":"\u0000tracking_update"', 'utf8'),
+      );
+      const healthy = newUpsNumber();
+      const { shipmentId } = await register('ups', healthy);
+
+      await postAggregator(
+        aggregatorWebhook(healthy, [checkpoint('InTransit', 'InTransit_001', hoursAgo(1), 'Picked up')]),
+      );
+
+      const applied = await eventually(
+        async () => {
+          const response = await shipment(shipmentId);
+          return response.body.scans.length === 1 ? response.body : undefined;
+        },
+        { timeoutMs: 5_000, what: 'the healthy delivery applied' },
+      );
+      expect(applied.status.state).toBe('IN_TRANSIT');
+
+      const givenUp = await eventually(async () => {
+        const row = await deliveryRow(refusedByDatabase);
+        return row?.status === 'DEAD_LETTERED' ? row : undefined;
+      });
+      expect(givenUp).toMatchObject({
+        started_attempts: MAX_WEBHOOK_ATTEMPTS,
+        finished_attempts: MAX_WEBHOOK_ATTEMPTS,
+      });
+      expect(givenUp.error).toMatch(/failed 5 times.*0x00/);
+      const unreadable = await eventually(async () => {
+        const row = await deliveryRow(unparseable);
+        return row?.status === 'DEAD_LETTERED' ? row : undefined;
+      });
+      expect(unreadable.error).toMatch(/not JSON.*\\u0000/);
+      expect((await shipment(poisoned.shipmentId)).body.scans).toHaveLength(0);
+
+      for (const id of [refusedByDatabase, unparseable]) {
+        const letter = await deadLetterOf(id);
+        expect(letter?.topic).toBe(deadLetterTopic('carrier-ingest'));
+        expect(letter?.headers['x-dead-letter-reason']).toBe((await deliveryRow(id))!.error);
+      }
+      expect((await deadLetterOf(unparseable))!.payload.toString('utf8')).toBe(
+        '{"event":"\u0000tracking_update"',
+      );
+    });
+
+    it('gives up a delivery whose tries keep starting and never finish', async () => {
+      const number = newUpsNumber();
+      const { shipmentId } = await register('ups', number);
+      const crashing = await storeDeliveryDirectly(
+        Buffer.from(
+          JSON.stringify(
+            aggregatorWebhook(number, [checkpoint('InTransit', 'InTransit_001', hoursAgo(1), 'Picked up')]),
+          ),
+        ),
+        { started: MAX_WEBHOOK_ATTEMPTS, finished: 0 },
+      );
+
+      const row = await eventually(async () => {
+        const current = await deliveryRow(crashing);
+        return current?.status === 'DEAD_LETTERED' ? current : undefined;
+      });
+      expect(row.error).toMatch(/never finished/);
+      expect((await shipment(shipmentId)).body.scans).toHaveLength(0);
+      expect((await deadLetterOf(crashing))?.topic).toBe(deadLetterTopic('carrier-ingest'));
     });
   });
 

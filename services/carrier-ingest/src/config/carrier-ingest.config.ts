@@ -76,6 +76,12 @@ export class CarrierIngestConfig extends PlatformConfig {
   @Max(32)
   WEBHOOK_PROCESS_CONCURRENCY = 4;
 
+  /** How often carrier reports still unmatched although their shipment exists are applied. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  UNMATCHED_SWEEP_INTERVAL_MS = 30_000;
+
   /** How often shipments are checked for NOT_RECOGNIZED, not picked up and EXPIRED. */
   @Transform(toInt)
   @IsInt()

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { lockNames, rowsOf } from '@tracking/db';
 import { In, type EntityManager } from 'typeorm';
 import {
+  CARRIER_INGEST_SCHEMA,
   ScanEntity,
   ShipmentEntity,
   UnmatchedReportEntity,
@@ -8,8 +10,55 @@ import {
   type DeliveryStatus,
 } from './entities';
 
+/**
+ * The name every path that creates a shipment or applies a carrier report by tracking number
+ * locks. A row lock cannot do it: while a shipment is being registered its row is not visible to
+ * anyone else, so a report arriving then would be kept unmatched, and the registration would not
+ * see that report either. Reports match shipments on the normalized number alone (an aggregator
+ * reports under its own id for many carriers), so the lock is on the number alone too.
+ */
+export function trackingNumberLockName(trackingNumber: string): string {
+  return `${CARRIER_INGEST_SCHEMA}:tracking-number:${trackingNumber}`;
+}
+
+interface UnmatchedReportRecord {
+  id: string;
+  carrier: string;
+  tracking_number: string;
+  source: UnmatchedReportEntity['source'];
+  report: UnmatchedReportEntity['report'];
+  received_at: Date;
+}
+
+interface DeliveryRecord {
+  id: string;
+  carrier: string;
+  replay_key: string;
+  raw_body: Buffer;
+  headers: Record<string, string>;
+  received_at: Date;
+  status: DeliveryStatus;
+  started_attempts: number;
+  finished_attempts: number;
+  locked_until: Date | null;
+  error: string | null;
+  processed_at: Date | null;
+}
+
+const SHIPMENTS = `${CARRIER_INGEST_SCHEMA}.shipments`;
+const DELIVERIES = `${CARRIER_INGEST_SCHEMA}.webhook_deliveries`;
+const UNMATCHED = `${CARRIER_INGEST_SCHEMA}.unmatched_reports`;
+
 @Injectable()
 export class CarrierRepository {
+  /**
+   * Held until the transaction ends; take it before reading shipments or unmatched reports for
+   * these numbers, and before any row lock, so every path locks in the same order.
+   */
+  lockTrackingNumbers(manager: EntityManager, trackingNumbers: Iterable<string>): Promise<void> {
+    return lockNames(manager, [...trackingNumbers].map(trackingNumberLockName));
+  }
+
   /** Inserts a shipment unless registered already; returns it locked either way. */
   async insertShipmentIfAbsent(manager: EntityManager, shipment: ShipmentEntity): Promise<ShipmentEntity> {
     await manager.createQueryBuilder().insert().into(ShipmentEntity).values(shipment).orIgnore().execute();
@@ -29,10 +78,16 @@ export class CarrierRepository {
    * deadlock. Matched on the number alone: an aggregator reports for many carriers, and a
    * normalized number names one parcel whichever carrier is asked.
    */
-  lockShipmentsByNumber(manager: EntityManager, trackingNumber: string): Promise<ShipmentEntity[]> {
+  lockShipmentsByNumbers(
+    manager: EntityManager,
+    trackingNumbers: readonly string[],
+  ): Promise<ShipmentEntity[]> {
+    if (trackingNumbers.length === 0) return Promise.resolve([]);
     return manager
       .createQueryBuilder(ShipmentEntity, 's')
-      .where('s.trackingNumber = :trackingNumber AND s.voidedAt IS NULL', { trackingNumber })
+      .where('s.trackingNumber IN (:...trackingNumbers) AND s.voidedAt IS NULL', {
+        trackingNumbers: [...new Set(trackingNumbers)],
+      })
       .orderBy('s.shipmentId')
       .setLock('pessimistic_write')
       .getMany();
@@ -82,29 +137,66 @@ export class CarrierRepository {
     return (result.raw as unknown[]).length > 0;
   }
 
-  /** Stored webhooks to process, oldest first; replicas take different ones. */
-  claimDeliveries(manager: EntityManager, limit: number): Promise<WebhookDeliveryEntity[]> {
-    return manager
-      .createQueryBuilder(WebhookDeliveryEntity, 'd')
-      .where('d.status = :status', { status: 'RECEIVED' satisfies DeliveryStatus })
-      .orderBy('d.receivedAt')
-      .limit(limit)
-      .setLock('pessimistic_write')
-      .setOnLocked('skip_locked')
-      .getMany();
+  /**
+   * Claims up to `limit` stored webhooks, oldest first, in one statement that also counts the try
+   * as started and leases the delivery for `leaseMs`. The count commits before the try runs, so a
+   * try that fails inside its own transaction, or kills its worker, is counted all the same.
+   * SKIP LOCKED lets replicas claim side by side; the lease keeps a claimed delivery from being
+   * taken again while its try runs, and runs out if the worker dies.
+   */
+  async claimDeliveries(
+    manager: EntityManager,
+    limit: number,
+    leaseMs: number,
+  ): Promise<WebhookDeliveryEntity[]> {
+    const records = await rowsOf<DeliveryRecord>(
+      manager,
+      `WITH candidates AS (
+         SELECT id FROM ${DELIVERIES}
+          WHERE status = 'RECEIVED' AND (locked_until IS NULL OR locked_until <= now())
+          ORDER BY received_at
+          LIMIT $1
+          FOR UPDATE SKIP LOCKED)
+       UPDATE ${DELIVERIES} d
+          SET started_attempts = d.started_attempts + 1,
+              locked_until = now() + make_interval(secs => $2::double precision / 1000)
+         FROM candidates c
+        WHERE d.id = c.id
+       RETURNING d.*`,
+      [limit, leaseMs],
+    );
+    return records.map(toDelivery).sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
   }
 
-  async markDelivery(
+  /** Ends a try for good: processed, or dead-lettered with why. */
+  async finishDelivery(
     manager: EntityManager,
     id: string,
-    status: DeliveryStatus,
+    status: Exclude<DeliveryStatus, 'RECEIVED'>,
     error: string | null,
-    at: Date,
   ): Promise<void> {
-    await manager.update(
-      WebhookDeliveryEntity,
-      { id },
-      { status, error, processedAt: status === 'RECEIVED' ? null : at, attempts: () => 'attempts + 1' },
+    await manager.query(
+      `UPDATE ${DELIVERIES}
+          SET status = $2, error = $3, processed_at = now(), locked_until = NULL,
+              finished_attempts = finished_attempts + 1
+        WHERE id = $1`,
+      [id, status, error],
+    );
+  }
+
+  /** Ends a failed try; the delivery is not claimed again before `retryAfterMs` has passed. */
+  async recordDeliveryFailure(
+    manager: EntityManager,
+    id: string,
+    error: string,
+    retryAfterMs: number,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE ${DELIVERIES}
+          SET error = $2, finished_attempts = finished_attempts + 1,
+              locked_until = now() + make_interval(secs => $3::double precision / 1000)
+        WHERE id = $1`,
+      [id, error, retryAfterMs],
     );
   }
 
@@ -112,20 +204,52 @@ export class CarrierRepository {
     return manager.findOne(WebhookDeliveryEntity, { where: { id } });
   }
 
-  async insertUnmatched(manager: EntityManager, report: UnmatchedReportEntity): Promise<void> {
-    await manager.insert(UnmatchedReportEntity, report);
+  async insertUnmatched(manager: EntityManager, reports: readonly UnmatchedReportEntity[]): Promise<void> {
+    if (reports.length === 0) return;
+    await manager.insert(UnmatchedReportEntity, [...reports]);
   }
 
-  /** Takes (and removes) the reports that were waiting for this number's shipment. */
-  async takeUnmatched(manager: EntityManager, trackingNumber: string): Promise<UnmatchedReportEntity[]> {
-    const waiting = await manager.find(UnmatchedReportEntity, {
-      where: { trackingNumber },
-      order: { receivedAt: 'ASC' },
-      lock: { mode: 'pessimistic_write' },
-    });
-    if (waiting.length > 0)
-      await manager.delete(UnmatchedReportEntity, { id: In(waiting.map((report) => report.id)) });
-    return waiting;
+  /** Takes (and removes) the reports that were waiting for these numbers' shipments, oldest first. */
+  async takeUnmatched(
+    manager: EntityManager,
+    trackingNumbers: readonly string[],
+  ): Promise<UnmatchedReportEntity[]> {
+    if (trackingNumbers.length === 0) return [];
+    const records = await rowsOf<UnmatchedReportRecord>(
+      manager,
+      `DELETE FROM ${UNMATCHED} WHERE tracking_number = ANY($1::text[]) RETURNING *`,
+      [[...new Set(trackingNumbers)]],
+    );
+    return records
+      .map((record) =>
+        Object.assign(new UnmatchedReportEntity(), {
+          id: record.id,
+          carrier: record.carrier,
+          trackingNumber: record.tracking_number,
+          source: record.source,
+          report: record.report,
+          receivedAt: record.received_at,
+        } satisfies UnmatchedReportEntity),
+      )
+      .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
+  }
+
+  /**
+   * Numbers with reports still waiting although a live shipment has the number now: what a
+   * registration should have applied. Oldest first, so a backlog is worked off in order.
+   */
+  async unmatchedNumbersWithShipment(manager: EntityManager, limit: number): Promise<string[]> {
+    const records = await rowsOf<{ tracking_number: string }>(
+      manager,
+      `SELECT u.tracking_number FROM ${UNMATCHED} u
+        WHERE EXISTS (SELECT 1 FROM ${SHIPMENTS} s
+                       WHERE s.tracking_number = u.tracking_number AND s.voided_at IS NULL)
+        GROUP BY u.tracking_number
+        ORDER BY min(u.received_at)
+        LIMIT $1`,
+      [limit],
+    );
+    return records.map((record) => record.tracking_number);
   }
 
   /**
@@ -182,4 +306,21 @@ export class CarrierRepository {
       .setOnLocked('skip_locked')
       .getMany();
   }
+}
+
+function toDelivery(record: DeliveryRecord): WebhookDeliveryEntity {
+  return Object.assign(new WebhookDeliveryEntity(), {
+    id: record.id,
+    carrier: record.carrier,
+    replayKey: record.replay_key,
+    rawBody: record.raw_body,
+    headers: record.headers,
+    receivedAt: record.received_at,
+    status: record.status,
+    startedAttempts: record.started_attempts,
+    finishedAttempts: record.finished_attempts,
+    lockedUntil: record.locked_until,
+    error: record.error,
+    processedAt: record.processed_at,
+  } satisfies WebhookDeliveryEntity);
 }

@@ -151,9 +151,18 @@ export class WebhookDeliveryEntity {
   @Column('text')
   status!: DeliveryStatus;
 
-  @Column('integer')
-  attempts!: number;
+  /** Counted in a transaction of its own before each try, so a try that never ends still counts. */
+  @Column('integer', { name: 'started_attempts' })
+  startedAttempts!: number;
 
+  @Column('integer', { name: 'finished_attempts' })
+  finishedAttempts!: number;
+
+  /** Claimed by a processor until then, or waiting out the backoff after a failed try. */
+  @Column('timestamptz', { name: 'locked_until', nullable: true })
+  lockedUntil!: Date | null;
+
+  /** Why the last try failed or why the delivery was dead-lettered; always storable text. */
   @Column('text', { nullable: true })
   error!: string | null;
 

@@ -30,6 +30,8 @@ export class PollShipmentUseCase {
     // The HTTP call happens outside any transaction: no row stays locked while a carrier thinks.
     const report = await this.api.track(known.carrier, known.trackingNumber);
     return this.unitOfWork.run(async (tx) => {
+      // The same lock a webhook report for this number and a registration take, in the same order.
+      await this.repository.lockTrackingNumbers(tx.manager, [known.trackingNumber]);
       const shipment = (await this.repository.lockShipment(tx.manager, shipmentId))!;
       shipment.pollFailures = 0;
       shipment.lastPollError = null;

@@ -26,7 +26,9 @@ export class RegisterShipmentUseCase {
 
   /**
    * Starts tracking a shipment (polling it soon where its carrier is polled) and applies any
-   * carrier reports that arrived for its number before it was registered.
+   * carrier reports that arrived for its number before it was registered. The number's lock is
+   * taken first: a report being applied for it right now commits before this reads the waiting
+   * ones, and a report arriving now waits until this shipment is committed and can be found.
    */
   async register(
     tx: TransactionContext,
@@ -35,6 +37,10 @@ export class RegisterShipmentUseCase {
   ): Promise<void> {
     const validation = validateTrackingNumber(registration.carrier, registration.trackingNumber);
     const carrier = registration.carrier.trim().toLowerCase();
+    const trackingNumber = validation.valid
+      ? validation.normalized
+      : normalizeTrackingNumber(registration.trackingNumber);
+    await this.repository.lockTrackingNumbers(tx.manager, [trackingNumber]);
     const shipment = await this.repository.insertShipmentIfAbsent(
       tx.manager,
       Object.assign(new ShipmentEntity(), {
@@ -42,9 +48,7 @@ export class RegisterShipmentUseCase {
         orderId: registration.orderId,
         merchantId: registration.merchantId,
         carrier,
-        trackingNumber: validation.valid
-          ? validation.normalized
-          : normalizeTrackingNumber(registration.trackingNumber),
+        trackingNumber,
         serviceLevel: registration.serviceLevel,
         registeredAt: registration.registeredAt,
         numberValid: validation.valid,
@@ -62,9 +66,42 @@ export class RegisterShipmentUseCase {
         lastPollError: null,
       } satisfies ShipmentEntity),
     );
-    for (const waiting of await this.repository.takeUnmatched(tx.manager, shipment.trackingNumber)) {
-      await this.ledger.applyReport(tx, shipment, waiting.report, waiting.source, now);
+    await this.applyWaitingReports(tx, [shipment], now);
+  }
+
+  /**
+   * Applies the reports still waiting for these numbers to their live shipments, as registration
+   * does: the sweep's way of catching up with a shipment that was registered without seeing them.
+   * Returns how many reports were applied.
+   */
+  async applyReportsWaitingFor(
+    tx: TransactionContext,
+    trackingNumbers: readonly string[],
+    now = new Date(),
+  ): Promise<number> {
+    await this.repository.lockTrackingNumbers(tx.manager, trackingNumbers);
+    const shipments = await this.repository.lockShipmentsByNumbers(tx.manager, trackingNumbers);
+    return this.applyWaitingReports(tx, shipments, now);
+  }
+
+  /** The caller holds the lock on every shipment's number. */
+  private async applyWaitingReports(
+    tx: TransactionContext,
+    shipments: readonly ShipmentEntity[],
+    now: Date,
+  ): Promise<number> {
+    if (shipments.length === 0) return 0;
+    const waiting = await this.repository.takeUnmatched(
+      tx.manager,
+      shipments.map((shipment) => shipment.trackingNumber),
+    );
+    for (const shipment of shipments) {
+      for (const report of waiting) {
+        if (report.trackingNumber === shipment.trackingNumber)
+          await this.ledger.applyReport(tx, shipment, report.report, report.source, now);
+      }
     }
+    return waiting.length;
   }
 
   /** A voided label will never move: stop tracking it. */

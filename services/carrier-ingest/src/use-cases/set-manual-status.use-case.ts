@@ -35,8 +35,11 @@ export class SetManualStatusUseCase {
       ]);
     }
     await this.unitOfWork.run(async (tx) => {
-      const shipment = await this.repository.lockShipment(tx.manager, shipmentId);
-      if (!shipment || shipment.merchantId !== merchantId) throw new NotFoundError('shipment', shipmentId);
+      const known = await this.repository.findShipment(tx.manager, shipmentId);
+      if (!known || known.merchantId !== merchantId) throw new NotFoundError('shipment', shipmentId);
+      // A shipment's number never changes: its lock, then its row, as every path takes them.
+      await this.repository.lockTrackingNumbers(tx.manager, [known.trackingNumber]);
+      const shipment = (await this.repository.lockShipment(tx.manager, shipmentId))!;
       await this.ledger.applyFacts(
         tx,
         shipment,

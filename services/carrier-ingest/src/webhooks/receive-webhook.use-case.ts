@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { UnitOfWork } from '@tracking/db';
-import { NotFoundError, TrackingError } from '@tracking/errors';
+import { NotFoundError, TrackingError, ValidationFailedError } from '@tracking/errors';
+import { textViolations } from '@tracking/http';
 import type { CarrierAdapter } from '../carriers/carrier-adapter';
 import { CARRIER_ADAPTERS } from '../carriers/carrier-adapters.provider';
 import { CARRIER_SETTINGS, type CarrierSettings } from '../config/carrier-settings';
@@ -28,7 +29,9 @@ export class ReceiveWebhookUseCase {
   /**
    * Verifies the signature over the raw bytes before anything is parsed, then stores the raw
    * delivery durably and returns: processing happens after the answer. A delivery that fails
-   * verification is stored nowhere; the same signed delivery twice is a replay.
+   * verification is stored nowhere; the same signed delivery twice is a replay. A verified
+   * delivery holding text PostgreSQL cannot store is refused (422) and stored nowhere either:
+   * accepted, it could never be applied, and the carrier would never hear why.
    */
   async execute(
     carrierId: string,
@@ -46,6 +49,7 @@ export class ReceiveWebhookUseCase {
       carrierMetrics.webhooks().inc({ carrier: carrierId, outcome: 'rejected' });
       throw new TrackingError('UNAUTHENTICATED', `webhook signature refused: ${verification.reason}`);
     }
+    refuseUnstorableText(rawBody);
 
     const delivery = Object.assign(new WebhookDeliveryEntity(), {
       id: randomUUID(),
@@ -59,7 +63,9 @@ export class ReceiveWebhookUseCase {
       ),
       receivedAt: now,
       status: 'RECEIVED',
-      attempts: 0,
+      startedAttempts: 0,
+      finishedAttempts: 0,
+      lockedUntil: null,
       error: null,
       processedAt: null,
     } satisfies WebhookDeliveryEntity);
@@ -70,5 +76,29 @@ export class ReceiveWebhookUseCase {
     });
     carrierMetrics.webhooks().inc({ carrier: carrierId, outcome: stored ? 'accepted' : 'replayed' });
     return stored ? { outcome: 'accepted', deliveryId: delivery.id } : { outcome: 'replayed' };
+  }
+}
+
+/**
+ * Every carrier posts JSON. A raw NUL byte is never valid JSON (it must be escaped even inside a
+ * string), so it is refused as such; escaped NULs and lone surrogates parse, and are found by the
+ * project's one text rule with the field they are in. A body that is not JSON for other reasons
+ * is kept: the adapter dead-letters it with the reason, where an operator can look at it.
+ */
+function refuseUnstorableText(rawBody: Buffer): void {
+  if (rawBody.includes(0)) {
+    throw new ValidationFailedError('the webhook body is not valid JSON', [
+      { field: 'body', reason: 'must not contain a NUL byte (0x00)' },
+    ]);
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    return;
+  }
+  const violations = textViolations(payload);
+  if (violations.length > 0) {
+    throw new ValidationFailedError('the webhook holds text that cannot be stored', violations);
   }
 }
