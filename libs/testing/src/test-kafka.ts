@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ALL_TOPICS } from '@tracking/events';
 import { Kafka, logLevel, Partitioners, type Consumer, type IHeaders, type Producer } from 'kafkajs';
+import { eventually } from './eventually';
 
 export interface ReceivedMessage {
   topic: string;
@@ -72,7 +73,7 @@ export class TestKafka {
    * member of the group joins, commits and leaves.
    */
   async startGroupAtEnd(groupId: string, topics: readonly string[] = ALL_TOPICS): Promise<void> {
-    const admin = this.kafka.admin();
+    const ends = await this.topicEnds(topics);
     // A short session: should the broker not act on the leave, the next join waits for it to lapse.
     const consumer = this.kafka.consumer({
       groupId,
@@ -81,17 +82,6 @@ export class TestKafka {
       heartbeatInterval: 1_000,
     });
     try {
-      await admin.connect();
-      // Also creates a topic that does not exist yet, where the broker auto-creates.
-      const ends = await Promise.all(
-        topics.map(async (topic) =>
-          (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({
-            topic,
-            partition,
-            offset: high,
-          })),
-        ),
-      );
       const joined = new Promise<void>((resolve, reject) => {
         const timer = setTimeout(
           () => reject(new Error(`could not join consumer group ${groupId} to start it at the end`)),
@@ -106,11 +96,39 @@ export class TestKafka {
       await consumer.subscribe({ topics: [...topics], fromBeginning: false });
       await consumer.run({ autoCommit: false, eachBatch: async () => undefined });
       await joined;
-      await consumer.commitOffsets(ends.flat());
+      await consumer.commitOffsets(ends);
     } finally {
       await consumer.disconnect().catch(() => undefined);
-      await admin.disconnect().catch(() => undefined);
     }
+  }
+
+  /**
+   * The next offset of every partition of `topics`. Asking creates a topic that does not exist
+   * yet, where the broker auto-creates; while another client's request is creating it, kafkajs
+   * can find no partitions and keeps that answer in its metadata, so a retry asks afresh.
+   */
+  private topicEnds(
+    topics: readonly string[],
+  ): Promise<Array<{ topic: string; partition: number; offset: string }>> {
+    return eventually(
+      async () => {
+        const admin = this.kafka.admin();
+        try {
+          await admin.connect();
+          const ends: Array<{ topic: string; partition: number; offset: string }> = [];
+          // One topic at a time: concurrent lookups on one admin race on its metadata.
+          for (const topic of topics) {
+            const partitions = await admin.fetchTopicOffsets(topic);
+            if (partitions.length === 0) return undefined;
+            for (const { partition, high } of partitions) ends.push({ topic, partition, offset: high });
+          }
+          return ends;
+        } finally {
+          await admin.disconnect().catch(() => undefined);
+        }
+      },
+      { timeoutMs: 15_000, intervalMs: 100, what: `the end of ${topics.join(', ')}` },
+    );
   }
 
   async publish(
