@@ -6,3 +6,4 @@ export * from './infra/test-database';
 export * from './test-kafka';
 export * from './test-environment';
 export * from './eventually';
+export * from './response-timing';
