@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigModule, loadConfig, PlatformConfig } from '@tracking/config';
 import { configureHttpApp } from '@tracking/http';
 import { currentTraceHeaders, SpanKind, startTelemetry, withSpan } from '@tracking/telemetry';
+import { eventually } from '@tracking/testing';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { LoggingModule } from './logging.module';
 
@@ -89,9 +90,12 @@ function linesFor(url: string): Array<Record<string, unknown>> {
   return output.records.filter((record) => (record.req as { url?: string } | undefined)?.url === url);
 }
 
-/** pino-http writes the completion line when the response finishes, just after the client has it. */
-async function settle(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 50));
+/**
+ * pino-http writes the completion line when the response finishes, just after the client has
+ * it: wait for the line itself, however long a busy machine takes to write it.
+ */
+function completionLineFor(url: string): Promise<Record<string, unknown>> {
+  return eventually(() => linesFor(url)[0], { what: `the completion line of ${url}`, intervalMs: 10 });
 }
 
 describe('LoggingModule', () => {
@@ -103,9 +107,8 @@ describe('LoggingModule', () => {
         'x-request-id': 'req-123',
       },
     });
-    await settle();
+    const completed = await completionLineFor('/orders');
     expect(response.headers.get('x-request-id')).toBe('req-123');
-    const [completed] = linesFor('/orders');
     expect(completed).toMatchObject({
       level: 'info',
       service: 'logging-spec',
@@ -119,9 +122,12 @@ describe('LoggingModule', () => {
   it('puts the request id and the active trace on lines written while handling, without personal data', async () => {
     const response = await fetch(`${baseUrl}/orders`);
     const { traceparent } = (await response.json()) as { traceparent: string };
-    await settle();
-    const line = output.records.find(
-      (record) => record.msg === 'listing orders' && record.trace_id === traceparent.split('-')[1],
+    const line = await eventually(
+      () =>
+        output.records.find(
+          (record) => record.msg === 'listing orders' && record.trace_id === traceparent.split('-')[1],
+        ),
+      { what: 'the line written while handling', intervalMs: 10 },
     );
     expect(line).toMatchObject({ service: 'logging-spec', span_id: traceparent.split('-')[2] });
     expect(line!.request_id).toEqual(expect.any(String));
@@ -132,8 +138,7 @@ describe('LoggingModule', () => {
     const response = await fetch(`${baseUrl}/crash`);
     expect(response.status).toBe(500);
     expect(await response.text()).not.toContain('ledger invariant');
-    await settle();
-    const [completed] = linesFor('/crash');
+    const completed = await completionLineFor('/crash');
     expect(completed).toMatchObject({
       level: 'error',
       res: { statusCode: 500 },
@@ -143,14 +148,16 @@ describe('LoggingModule', () => {
 
   it('keeps client mistakes below error level', async () => {
     await fetch(`${baseUrl}/no-such-route`);
-    await settle();
-    const [completed] = linesFor('/no-such-route');
+    const completed = await completionLineFor('/no-such-route');
     expect(completed).toMatchObject({ level: 'info', res: { statusCode: 404 } });
   });
 
   it('does not log probe requests at info', async () => {
     await fetch(`${baseUrl}/health/live`);
-    await settle();
+    // Lines are written in the order responses finish: once a later request's line is there,
+    // a probe line would be too.
+    await fetch(`${baseUrl}/no-such-route?after=probe`);
+    await completionLineFor('/no-such-route?after=probe');
     expect(linesFor('/health/live')).toEqual([]);
   });
 });
