@@ -18,3 +18,4 @@ export * from './envelope';
 export * from './codecs';
 export * from './reducer';
 export * from './status-changed';
+export * from './clock';

@@ -231,6 +231,22 @@ describe('order-intake', () => {
       expect(smsWithoutConsent.body.errors!.map((error) => error.field)).toContain('buyer.smsConsent');
     });
 
+    it('refuses an order placed in the future beyond the clock-skew tolerance, and stores nothing', async () => {
+      const before = await storedOrderCount();
+      const tomorrow = new Date(Date.now() + 24 * 60 * 60_000).toISOString();
+      const inAMinute = new Date(Date.now() + 60_000).toISOString();
+
+      const future = await submit(orderSubmission({ placedAt: tomorrow }));
+      expect(future.status).toBe(422);
+      expect(future.body.errors).toEqual([
+        { field: 'placedAt', reason: expect.stringMatching(/is in the future \(more than 5 minutes ahead/) },
+      ]);
+      expect(await storedOrderCount()).toBe(before);
+
+      // A storefront whose clock runs a minute fast is skew, not a mistake.
+      expect((await submit(orderSubmission({ placedAt: inAMinute }))).status).toBe(201);
+    });
+
     it('answers malformed JSON with 400 problem+json', async () => {
       const response = await env.request<ProblemBody>('POST', '/v1/orders', {
         token: acme,

@@ -349,6 +349,31 @@ describe('production-status', () => {
       expect(afterDelivery.body.detail).toMatch(/delivered/);
     });
 
+    it('refuses a step dated before its order was placed, and the order keeps its state', async () => {
+      const orderId = await knownOrder();
+      // The order was placed a day ago: a QC failure an hour before that cannot be this order's.
+      const response = await postOne(step(orderId, 'QC_FAILED', 60 * 25, { reason: 'smudged print' }));
+
+      expect(response.status).toBe(422);
+      expect(response.body.errors).toEqual([
+        { field: 'occurredAt', reason: expect.stringMatching(/before the order was placed at/) },
+      ]);
+      const view = await timeline(orderId);
+      expect(view.body.steps).toHaveLength(0);
+      expect(view.body.status).toMatchObject({ state: 'ORDER_RECEIVED', exception: null });
+    });
+
+    it('dead-letters an early report dated before its order, once the order shows when it was placed', async () => {
+      const orderId = randomUUID();
+      expect((await postOne(step(orderId, 'PRODUCTION_STARTED', 60 * 30))).status).toBe(202);
+
+      await publish(orderReceived(orderId));
+
+      const [letter] = await deadLetters.waitFor(forOrder(orderId));
+      expect(letter!.headers['x-dead-letter-reason']).toMatch(/before the order was placed/);
+      expect((await timeline(orderId)).body.steps).toHaveLength(0);
+    });
+
     it('keeps a report for an order not heard of yet (202) and applies it when the order arrives', async () => {
       const orderId = randomUUID();
       const early = step(orderId, 'PRODUCTION_STARTED', 20);
@@ -536,25 +561,30 @@ describe('production-status', () => {
       expect(await appliedSteps(orderId)).toBe(1);
     });
 
-    concurrent('applies a report the order arrives during, once the report commits', async () => {
-      const orderId = randomUUID();
-      const report = step(orderId, 'PRODUCTION_STARTED', 20);
-      const ledger = quiet.app.get(ProductionLedger);
-      const recording = openTransaction((tx) => ledger.record(tx, CENTRE, [report as ProductionReport]));
+    concurrent(
+      'applies a report the order arrives during, once the report commits',
+      async () => {
+        const orderId = randomUUID();
+        const report = step(orderId, 'PRODUCTION_STARTED', 20);
+        const ledger = quiet.app.get(ProductionLedger);
+        const recording = openTransaction((tx) => ledger.record(tx, CENTRE, [report as ProductionReport]));
 
-      await publish(orderReceived(orderId));
-      const holder = await recording.backendPid;
-      await eventually(() => someoneWaitsOn(holder), {
-        timeoutMs: 60_000,
-        what: "the order's arrival waiting for the report being recorded",
-      });
-      recording.commit();
-      await recording.done;
+        await publish(orderReceived(orderId));
+        const holder = await recording.backendPid;
+        await eventually(() => someoneWaitsOn(holder), {
+          timeoutMs: 60_000,
+          what: "the order's arrival waiting for the report being recorded",
+        });
+        recording.commit();
+        await recording.done;
 
-      await eventually(async () => (await appliedSteps(orderId)) === 1, {
-        what: 'the early report applied on arrival',
-      });
-    });
+        await eventually(async () => (await appliedSteps(orderId)) === 1, {
+          what: 'the early report applied on arrival',
+        });
+        // The order travels through the broker to a consumer group that has just joined.
+      },
+      120_000,
+    );
   });
 
   describe('the sweep of reports waiting for their order', () => {

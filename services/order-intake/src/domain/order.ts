@@ -2,6 +2,8 @@
  * Order-intake's own rules, free of Nest, TypeORM and Kafka so they can be read and tested
  * on their own.
  */
+import { occurrenceProblem } from '@tracking/events';
+
 export const STOREFRONT_PLATFORMS = ['shopify', 'etsy', 'tiktok_shop', 'woocommerce', 'custom'] as const;
 export type StorefrontPlatform = (typeof STOREFRONT_PLATFORMS)[number];
 
@@ -99,4 +101,19 @@ export function advanceProgress(
   reported: ProductionProgress,
 ): ProductionProgress {
   return progressRank(reported) > progressRank(current) ? reported : current;
+}
+
+/** The submission's own times, each checked against our clock by the one clock rule. */
+export function submissionTimeViolations(
+  submission: OrderSubmission,
+  now: Date,
+): Array<{ field: string; reason: string }> {
+  const times: Array<[string, string | undefined]> = [
+    ['placedAt', submission.placedAt],
+    ['buyer.smsConsent.recordedAt', submission.buyer.smsConsent?.recordedAt],
+  ];
+  return times.flatMap(([field, value]) => {
+    const problem = value === undefined ? undefined : occurrenceProblem(new Date(value), now);
+    return problem ? [{ field, reason: problem.reason }] : [];
+  });
 }

@@ -58,6 +58,21 @@ describe('decideProductionReport', () => {
     });
   });
 
+  it('refuses a step dated before the order was placed, beyond the clock-skew tolerance', () => {
+    expect(
+      decideProductionReport(order, report('QC_FAILED', '2026-11-28T07:57:00Z'), [], new Set(), now).accepted,
+    ).toBe(true);
+    expect(
+      decideProductionReport(order, report('QC_FAILED', '2026-11-27T23:00:00Z'), [], new Set(), now),
+    ).toMatchObject({
+      accepted: false,
+      code: 'VALIDATION_FAILED',
+      cause: 'OCCURRED_BEFORE_ORDER',
+      field: 'occurredAt',
+      reason: expect.stringMatching(/before the order was placed at 2026-11-28T08:00:00.000Z/),
+    });
+  });
+
   it('accepts a late step that happened before the cancellation and refuses one after it', () => {
     const cancelled = { ...order, cancelledAt: new Date('2026-11-30T10:00:00Z') };
 

@@ -3,6 +3,7 @@
  * report about an order, and what each report means canonically.
  */
 import {
+  occurrenceProblem,
   PRODUCTION_STEP_STATES,
   type CanonicalReasonCode,
   type CanonicalState,
@@ -93,9 +94,6 @@ export type ProductionDecision =
     }
   | ({ accepted: false } & Rejection);
 
-/** Centres' clocks drift; a report further ahead than this is a mistake, not clock skew. */
-const ALLOWED_CLOCK_SKEW_MS = 5 * 60_000;
-
 /** Which centre may report on an order; an order with no centre yet may be claimed by none. */
 export function mayReport(order: OrderView, fulfillmentCentreId: string): boolean {
   return order.fulfillmentCentreId === fulfillmentCentreId;
@@ -114,13 +112,13 @@ export function decideProductionReport(
   now: Date,
 ): ProductionDecision {
   const occurredAt = new Date(report.occurredAt);
-  if (occurredAt.getTime() > now.getTime() + ALLOWED_CLOCK_SKEW_MS) {
-    return reject(
-      'VALIDATION_FAILED',
-      'OCCURRED_IN_FUTURE',
-      `occurredAt ${report.occurredAt} is in the future`,
-      'occurredAt',
-    );
+  // A step dated before its order would reach the reducer as history the order never had.
+  const implausible = occurrenceProblem(occurredAt, now, {
+    at: order.receivedAt,
+    what: 'the order was placed',
+  });
+  if (implausible) {
+    return reject('VALIDATION_FAILED', implausible.cause, `occurredAt ${implausible.reason}`, 'occurredAt');
   }
   if (order.deliveredAt && occurredAt >= order.deliveredAt) {
     return reject(

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '@tracking/db';
-import { ConflictError, TrackingError } from '@tracking/errors';
+import { ConflictError, TrackingError, ValidationFailedError } from '@tracking/errors';
 import { OutboxWriter } from '@tracking/kafka';
+import { submissionTimeViolations } from '../../domain/order';
 import { orderReceivedEvent } from '../../domain/order-events';
 import { submissionFingerprint } from '../../domain/submission-fingerprint';
 import { newTrackingToken } from '../../domain/tracking-token';
@@ -25,6 +26,13 @@ export class SubmitOrderUseCase {
   ) {}
 
   async execute({ merchantId, submission }: SubmitOrderCommand): Promise<SubmitOrderResult> {
+    const violations = submissionTimeViolations(submission, new Date());
+    if (violations.length > 0) {
+      throw new ValidationFailedError(
+        `${violations.map((violation) => violation.field).join(', ')} cannot be right`,
+        violations,
+      );
+    }
     const fingerprint = submissionFingerprint(submission);
     return this.unitOfWork.run(async (tx) => {
       const now = new Date();
