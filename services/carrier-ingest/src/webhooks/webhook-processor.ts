@@ -128,10 +128,11 @@ export class WebhookProcessor implements OnApplicationBootstrap, OnApplicationSh
   private async tryDelivery(delivery: WebhookDeliveryEntity): Promise<void> {
     try {
       if (delivery.startedAttempts > MAX_WEBHOOK_ATTEMPTS) {
-        // Started that often and never finished: each try took its worker down with it.
+        // The limit was reached without a try ending in failure, so tries died with their worker.
+        const tries = delivery.startedAttempts - 1;
         await this.deadLetter(
           delivery,
-          `processing started ${delivery.startedAttempts - 1} times and never finished` +
+          `gave up after ${tries} tries, ${tries - delivery.finishedAttempts} of which never finished` +
             (delivery.error ? `; last error: ${delivery.error}` : ''),
           'INTERNAL',
         );
