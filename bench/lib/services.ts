@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { SERVICE_FETCH_WAIT_MS } from './kafka-hop';
-import { ALL_TOPICS, TOPICS } from '@tracking/events';
-import { type Admin, Kafka as KafkaClient, logLevel } from 'kafkajs';
+import { TOPICS } from '@tracking/events';
+import { TestKafka } from '@tracking/testing';
+import type { Admin } from 'kafkajs';
 import { Client } from 'pg';
 import { SERVICES } from '../../scripts/services';
 import type { BenchDatabase, Kafka, Postgres } from './infrastructure';
@@ -41,56 +42,18 @@ export interface RunningService {
   assertAlive(): void;
 }
 
-const GROUP_JOIN_TIMEOUT_MS = 60_000;
-
 /**
  * Commits the group's offsets at the current end of every tracking topic before the service
  * starts, so its consumer (which starts a new group at the beginning) does not first work through
  * what earlier scenarios left on the topics: the bare handlers' raw messages among it, which it
- * would dead-letter one by one. Anything published after this is consumed as usual. The mock
- * broker has no DescribeGroups, so kafkajs's admin.setOffsets cannot be used: a member of the
- * group joins, commits and leaves.
+ * would dead-letter one by one. Anything published after this is consumed as usual.
  */
 export async function positionGroupAtEnd(kafka: Kafka, groupId: string): Promise<void> {
-  const client = new KafkaClient({
-    clientId: 'bench-group-positioner',
-    brokers: kafka.brokers.split(','),
-    logLevel: logLevel.ERROR,
-  });
-  const admin = client.admin();
-  await admin.connect();
-  // A short session: should the broker not act on the leave, the service's join waits for it to lapse.
-  const consumer = client.consumer({
-    groupId,
-    maxWaitTimeInMs: 100,
-    sessionTimeout: 6_000,
-    heartbeatInterval: 1_000,
-  });
+  const positioner = new TestKafka(kafka.brokers);
   try {
-    const targets: Array<{ topic: string; partition: number; offset: string }> = [];
-    for (const topic of ALL_TOPICS) {
-      // Creates the topic where it does not exist yet (the local broker auto-creates).
-      for (const { partition, high } of await admin.fetchTopicOffsets(topic))
-        targets.push({ topic, partition, offset: high });
-    }
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...ALL_TOPICS], fromBeginning: false });
-    const joined = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`could not join consumer group ${groupId} to position it`)),
-        GROUP_JOIN_TIMEOUT_MS,
-      );
-      consumer.on(consumer.events.GROUP_JOIN, () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-    await consumer.run({ autoCommit: false, eachBatch: async () => undefined });
-    await joined;
-    await consumer.commitOffsets(targets);
+    await positioner.startGroupAtEnd(groupId);
   } finally {
-    await consumer.disconnect().catch(() => undefined);
-    await admin.disconnect().catch(() => undefined);
+    await positioner.close();
   }
 }
 
