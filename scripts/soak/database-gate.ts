@@ -41,8 +41,9 @@ export class DatabaseGate {
         client.destroy();
         upstream.destroy();
       };
-      client.once('close', forget).once('error', forget);
-      upstream.once('close', forget).once('error', forget);
+      // `on`, not `once`: a reset can follow a close, and an error with no listener ends the soak.
+      client.on('close', forget).on('error', forget);
+      upstream.on('close', forget).on('error', forget);
       upstream.connect(this.upstreamPort, this.upstreamHost, () => {
         client.pipe(upstream);
         upstream.pipe(client);

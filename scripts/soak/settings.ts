@@ -4,7 +4,7 @@ export interface SoakSettings {
   rate: number;
   /** How long new journeys keep starting. */
   durationS: number;
-  /** After the stream: how long the pipeline may take to show everything to the buyer. */
+  /** Once every request is answered and every fault over: how long the buyer's view may take. */
   drainTimeoutS: number;
   /** How long the broker is frozen (SIGSTOP) before it is resumed. */
   brokerPauseS: number;
@@ -17,8 +17,8 @@ export interface SoakSettings {
   short: boolean;
 }
 
-const DEFAULTS = { rate: 20, durationS: 300, drainTimeoutS: 180, brokerPauseS: 20, databaseRefusalS: 20 };
-const SHORT = { rate: 12, durationS: 90, drainTimeoutS: 60, brokerPauseS: 12, databaseRefusalS: 12 };
+const DEFAULTS = { rate: 20, durationS: 300, drainTimeoutS: 120, brokerPauseS: 20, databaseRefusalS: 20 };
+const SHORT = { rate: 12, durationS: 90, drainTimeoutS: 40, brokerPauseS: 12, databaseRefusalS: 12 };
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;

@@ -12,9 +12,9 @@ import {
 } from '../../bench/lib/processes';
 import type { Scope } from '../../bench/lib/scope';
 import { positionGroupAtEnd, type ServiceName } from '../../bench/lib/services';
-import { SmtpSink } from '../../services/notification/test/support/smtp-sink';
 import { SERVICES } from '../services';
 import { DatabaseGate } from './database-gate';
+import { MailCatcher } from './mail-catcher';
 import type { SoakSettings } from './settings';
 
 /** Every service `npm start` runs that a buyer's order passes through. */
@@ -109,7 +109,7 @@ export interface SoakSystem {
   /** The local broker's pid when the soak started it; undefined on a configured cluster. */
   brokerPid?: number;
   services: Record<ServiceName, SoakService>;
-  sink: SmtpSink;
+  sink: MailCatcher;
   merchantToken: string;
   centreToken: string;
   webhookSecret: string;
@@ -129,7 +129,7 @@ export async function startSystem(
   if (kafka.kind === 'local-broker' && brokerPid === undefined)
     throw new Error('could not find the local broker process to pause it');
 
-  const sink = new SmtpSink();
+  const sink = new MailCatcher();
   const smtpUrl = await sink.start();
   scope.defer('SMTP catcher', () => sink.stop());
 

@@ -1,6 +1,6 @@
-import type { ReceivedMail } from '../../services/notification/test/support/smtp-sink';
 import { sleep } from '../../bench/lib/stats';
 import type { Delivery, Journey } from './journeys';
+import type { CaughtMail } from './mail-catcher';
 import { STEP_STATES } from './journeys';
 import { EMAIL_FROM, type SoakSystem } from './system';
 
@@ -116,7 +116,7 @@ function emailDeliveries(log: DeliveryLog | undefined) {
   );
 }
 
-function mailsOf(system: SoakSystem, journey: Journey): ReceivedMail[] {
+function mailsOf(system: SoakSystem, journey: Journey): CaughtMail[] {
   return system.sink.to(journey.email);
 }
 
@@ -137,7 +137,7 @@ function complete(system: SoakSystem, journey: Journey, observed: Observed): boo
   if (view.status.state !== 'DELIVERED') return false;
   const delivered = emailDeliveries(observed.log).find((delivery) => delivery.kind === 'delivered');
   if (!delivered || delivered.status !== 'SENT') return false;
-  const ids = new Set(mailsOf(system, journey).map((mail) => mail.parsed.messageId));
+  const ids = new Set(mailsOf(system, journey).map((mail) => mail.messageId));
   return ids.has(messageIdOf(delivered.deliveryId));
 }
 
@@ -340,7 +340,7 @@ function count(
     // Emails: each delivery the log calls sent must have arrived, once per kind.
     const deliveries = emailDeliveries(log);
     const mails = mailsOf(system, journey);
-    const received = tallyOf(mails.map((mail) => mail.parsed.messageId ?? ''));
+    const received = tallyOf(mails.map((mail) => mail.messageId ?? ''));
     const kindOfMessage = new Map(
       deliveries.map((delivery) => [messageIdOf(delivery.deliveryId), delivery.kind]),
     );
@@ -356,9 +356,7 @@ function count(
         note(emails, `${who} ${delivery.kind} ${delivery.status}: ${delivery.lastError ?? ''}`);
       }
     }
-    const perKind = tallyOf(
-      mails.map((mail) => kindOfMessage.get(mail.parsed.messageId ?? '') ?? 'unlogged'),
-    );
+    const perKind = tallyOf(mails.map((mail) => kindOfMessage.get(mail.messageId ?? '') ?? 'unlogged'));
     for (const [kind, times] of perKind) {
       emails.notified += 1;
       if (times > 1) {
