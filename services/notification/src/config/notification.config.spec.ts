@@ -55,4 +55,15 @@ describe('NotificationConfig', () => {
     expect(problems({ NOTIFICATION_COALESCE_MS: 'soon' })).toContain('NOTIFICATION_COALESCE_MS (invalid)');
     expect(problems({ NOTIFICATION_MAX_ATTEMPTS: '0' })).toContain('NOTIFICATION_MAX_ATTEMPTS');
   });
+
+  it('keeps merchant webhooks off internal addresses unless told otherwise', () => {
+    expect(loadConfig(NotificationConfig, BASE).WEBHOOK_ALLOW_PRIVATE_TARGETS).toBe(false);
+    expect(
+      loadConfig(NotificationConfig, { ...BASE, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' })
+        .WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    ).toBe(true);
+    expect(problems({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'sometimes' })).toContain(
+      'WEBHOOK_ALLOW_PRIVATE_TARGETS',
+    );
+  });
 });

@@ -1,6 +1,17 @@
-import { PlatformConfig, toInt } from '@tracking/config';
+import { PlatformConfig, toBoolean, toInt } from '@tracking/config';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -73,6 +84,15 @@ export class NotificationConfig extends PlatformConfig {
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   SMS_INBOUND_URL?: string;
+
+  /**
+   * Lets merchant webhooks reach private, loopback, link-local and other internal addresses. Off:
+   * a webhook URL set by a merchant must not reach into the network this service runs in. For
+   * tests and local runs whose receivers listen on loopback.
+   */
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'WEBHOOK_ALLOW_PRIVATE_TARGETS must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE_TARGETS = false;
 
   /** How long a status waits before it is sent, so a burst of statuses sends only the latest. */
   @Transform(toInt)

@@ -117,6 +117,8 @@ export class Harness {
         NOTIFICATION_MAX_ATTEMPTS: '3',
         NOTIFICATION_SEND_TIMEOUT_MS: '3000',
         FEEDBACK_REQUEST_DELAY_MS: '2000',
+        // The merchant endpoints here listen on loopback, which production refuses.
+        WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
         ...env,
       },
     });

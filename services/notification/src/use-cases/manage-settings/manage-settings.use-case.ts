@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '@tracking/db';
 import { ValidationFailedError, type FieldViolation } from '@tracking/errors';
 import { newWebhookSecret } from '../../channels/webhook/standard-webhooks';
+import { NotificationConfig } from '../../config/notification.config';
 import { SUPPORTED_LOCALES } from '../../domain/locale';
 import {
   defaultMerchantSettings,
@@ -12,6 +13,7 @@ import { MESSAGE_KINDS } from '../../domain/message-kinds';
 import { isValidTimeZone } from '../../domain/quiet-hours';
 import { TEMPLATE_PARTS } from '../../domain/templates/catalogue';
 import { templateProblems } from '../../domain/templates/template';
+import { refusedHost } from '../../domain/webhook-target';
 import { NotificationRepository } from '../../persistence/notification.repository';
 import type { UpdateSettingsCommand } from './update-settings.command';
 
@@ -49,11 +51,21 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
+/** A name that resolves to an internal address is caught when sending, on every address it has. */
+function refusedHostOf(url: string): string | undefined {
+  try {
+    return refusedHost(new URL(url).hostname);
+  } catch {
+    return undefined;
+  }
+}
+
 @Injectable()
 export class ManageSettingsUseCase {
   constructor(
     private readonly unitOfWork: UnitOfWork,
     private readonly repository: NotificationRepository,
+    private readonly config: NotificationConfig,
   ) {}
 
   get(merchantId: string): Promise<MerchantSettings> {
@@ -94,6 +106,13 @@ export class ManageSettingsUseCase {
       violations.push({
         field: 'webhook.url',
         reason: `required while messages use the webhook channel (${usingWebhook.join(', ')})`,
+      });
+    }
+    const refusal = webhookUrl && !this.config.WEBHOOK_ALLOW_PRIVATE_TARGETS && refusedHostOf(webhookUrl);
+    if (refusal) {
+      violations.push({
+        field: 'webhook.url',
+        reason: `${refusal}: webhooks may not reach private, loopback, link-local or metadata addresses`,
       });
     }
     const templates = (request.templates ?? {}) as TemplateOverrides;
