@@ -4,10 +4,21 @@
  * letters to the topics they came from, with their original keys and headers. Consumers' inboxes
  * make a letter that was already applied harmless. Reads KAFKA_BROKERS and the KAFKA_SSL/SASL
  * variables the services use.
+ *
+ * notification's own letters (sends that used up their attempts, `notification:dispatch`) are
+ * put back in its delivery queue instead, in the service's database: DATABASE_URL is then
+ * required, and a delivery already put back is left alone, so a second run sends nothing twice.
  */
+import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { loadConfig, PlatformConfig } from '@tracking/config';
-import { kafkaConnectionSettings, replayDeadLetters, type DeadLetter } from '@tracking/kafka';
+import { buildDataSourceOptions, UnitOfWork } from '@tracking/db';
+import { kafkaConnectionSettings, replayDeadLetters, type DeadLetter, type Redeliver } from '@tracking/kafka';
+import { DataSource } from 'typeorm';
+import { NOTIFICATION_DATABASE } from '../services/notification/src/persistence/database';
+import { NotificationRepository } from '../services/notification/src/persistence/notification.repository';
+import { DISPATCH_ORIGIN } from '../services/notification/src/use-cases/dispatch-notifications';
+import { RequeueDeadLettersUseCase } from '../services/notification/src/use-cases/requeue-dead-letters';
 
 const USAGE =
   'usage: npm run dead-letters:replay -- --service <name> [--limit N] [--error-code CODE] [--reason-contains TEXT] [--since ISO-TIME]';
@@ -39,6 +50,10 @@ async function main(): Promise<void> {
   const since = values.since === undefined ? undefined : new Date(values.since);
   if (since && Number.isNaN(since.getTime())) fail('--since must be an ISO 8601 time');
 
+  const ownLetters = values.service === 'notification';
+  if (ownLetters && !process.env.DATABASE_URL)
+    fail("DATABASE_URL (notification's database) is required to replay notification's dead letters");
+
   // Only the Kafka variables matter here; the others get placeholders so validation passes.
   const config = loadConfig(PlatformConfig, {
     PORT: '0',
@@ -55,14 +70,33 @@ async function main(): Promise<void> {
     (reasonContains === undefined || (letter.reason ?? '').includes(reasonContains)) &&
     (since === undefined || (letter.deadLetteredAt !== undefined && letter.deadLetteredAt >= since));
 
-  const result = await replayDeadLetters({
-    service: values.service,
-    brokers,
-    connection,
-    ...(limit === undefined ? {} : { limit }),
-    filter,
-  });
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  const dataSource = ownLetters
+    ? await new DataSource(
+        buildDataSourceOptions(NOTIFICATION_DATABASE, {
+          url: config.DATABASE_URL,
+          poolSize: 1,
+          applicationName: 'notification-dead-letter-replay',
+        }),
+      ).initialize()
+    : undefined;
+  try {
+    const redeliver: Record<string, Redeliver> = {};
+    if (dataSource) {
+      const requeue = new RequeueDeadLettersUseCase(new UnitOfWork(dataSource), new NotificationRepository());
+      redeliver[DISPATCH_ORIGIN] = (letters) => requeue.execute(letters);
+    }
+    const result = await replayDeadLetters({
+      service: values.service,
+      brokers,
+      connection,
+      ...(limit === undefined ? {} : { limit }),
+      filter,
+      redeliver,
+    });
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await dataSource?.destroy();
+  }
 }
 
 main().catch((error: unknown) => {

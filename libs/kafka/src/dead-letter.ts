@@ -96,7 +96,16 @@ export interface ReplayDeadLettersOptions {
   filter?: (letter: DeadLetter) => boolean;
   /** Gives up waiting for the rest of the topic after this long without a message. */
   idleTimeoutMs?: number;
+  /**
+   * Letters a service gave up on itself name an origin that is not a topic (`notification:dispatch`
+   * for a send that used up its attempts): there is nothing to republish them to. For such an
+   * origin, this puts a batch of its letters back into the owning service's hands and says how many
+   * it put back; the others (already replayed, say) count as skipped.
+   */
+  redeliver?: Readonly<Record<string, Redeliver>>;
 }
+
+export type Redeliver = (letters: readonly DeadLetter[]) => Promise<number>;
 
 export interface ReplayResult {
   examined: number;
@@ -108,10 +117,11 @@ const logger = new Logger('DeadLetterReplay');
 
 /**
  * Republishes dead letters to the topic they came from, with their original key, value and
- * headers, once the cause is fixed. It reads the topic up to its end as of the call, so letters
+ * headers, once the cause is fixed; letters from an origin in `redeliver` are handed to it instead. It reads the topic up to its end as of the call, so letters
  * dead-lettered again during the replay are not replayed twice in one run. It keeps no position:
  * a second run replays the same letters again, which the consumers' inbox makes harmless for
- * those that went through; `filter` (on reason, code, time) narrows a run.
+ * those that went through (and a `redeliver` must be as harmless: take back only what is still
+ * dead); `filter` (on reason, code, time) narrows a run.
  */
 export async function replayDeadLetters(options: ReplayDeadLettersOptions): Promise<ReplayResult> {
   const topic = deadLetterTopic(options.service);
@@ -167,6 +177,7 @@ export async function replayDeadLetters(options: ReplayDeadLettersOptions): Prom
             clearTimeout(idle);
             const end = remaining.get(batch.partition);
             const republished: Array<{ topic: string; message: OutgoingMessage }> = [];
+            const redelivered = new Map<Redeliver, DeadLetter[]>();
             for (const message of batch.messages) {
               if (end === undefined || BigInt(message.offset) >= end || result.replayed >= limit) {
                 // Past the snapshot: nothing more to read here.
@@ -177,9 +188,17 @@ export async function replayDeadLetters(options: ReplayDeadLettersOptions): Prom
               resolveOffset(message.offset);
               result.examined += 1;
               const letter = readDeadLetter(batch.partition, message);
-              // Letters a service gave up on itself name where they came from (`http:...`,
-              // `notification:dispatch`), not a topic: there is nothing to republish them to.
-              if (!isTopicName(letter.originalTopic) || (options.filter && !options.filter(letter))) {
+              const redeliver =
+                letter.originalTopic === undefined ? undefined : options.redeliver?.[letter.originalTopic];
+              if (options.filter && !options.filter(letter)) {
+                result.skipped += 1;
+              } else if (redeliver) {
+                redelivered.set(redeliver, [...(redelivered.get(redeliver) ?? []), letter]);
+                // Counted now for the limit; set right once the owner says how many it took back.
+                result.replayed += 1;
+              } else if (!isTopicName(letter.originalTopic)) {
+                // Letters a service gave up on itself name where they came from (`http:...`), not
+                // a topic: with no `redeliver` for that origin there is nothing to send them to.
                 result.skipped += 1;
               } else {
                 republished.push({
@@ -196,6 +215,11 @@ export async function replayDeadLetters(options: ReplayDeadLettersOptions): Prom
             }
             try {
               await publisher.publish(groupByTopic(republished));
+              for (const [redeliverTo, letters] of redelivered) {
+                const taken = await redeliverTo(letters);
+                result.replayed -= letters.length - taken;
+                result.skipped += letters.length - taken;
+              }
               await heartbeat();
             } catch (error) {
               finish(error);

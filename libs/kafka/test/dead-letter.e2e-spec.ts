@@ -123,4 +123,52 @@ describe('replayDeadLetters', () => {
       skipped: 0,
     });
   });
+
+  it('hands letters from an origin that is not a topic to its owner, counting only those it took back', async () => {
+    const service = uniqueName('replay-test');
+    const original = `kafka-tests.${uniqueName('replayed')}`;
+    const own = ['delivery-1', 'delivery-2', 'delivery-3'].map((id) =>
+      deadLetterMessage(
+        { key: 'order-9', value: Buffer.from(id), headers: {} },
+        {
+          reason: 'gave up after 8 attempts',
+          errorCode: 'DEPENDENCY_UNAVAILABLE',
+          originalTopic: 'svc:dispatch',
+        },
+      ),
+    );
+    const fromTopic = deadLetterMessage(
+      { key: 'order-9', value: Buffer.from('from a topic'), headers: {} },
+      { reason: 'refused', errorCode: 'VALIDATION_FAILED', originalTopic: original },
+    );
+    await kafka.publish(
+      deadLetterTopic(service),
+      [...own, fromTopic].map((letter) => ({
+        key: 'order-9',
+        value: letter.value,
+        headers: letter.headers as Record<string, string>,
+      })),
+    );
+    const republished = await kafka.collect(original);
+    const handed: string[] = [];
+
+    const result = await replayDeadLetters({
+      service,
+      brokers,
+      connection,
+      idleTimeoutMs: 5_000,
+      redeliver: {
+        'svc:dispatch': async (letters) => {
+          handed.push(...letters.map((letter) => letter.value.toString()));
+          // delivery-2 was put back by an earlier replay already.
+          return letters.filter((letter) => letter.value.toString() !== 'delivery-2').length;
+        },
+      },
+    });
+
+    expect(result).toEqual({ examined: 4, replayed: 3, skipped: 1 });
+    expect(handed).toEqual(['delivery-1', 'delivery-2', 'delivery-3']);
+    const [message] = await republished.waitFor(() => true);
+    expect(message!.value).toBe('from a topic');
+  });
 });

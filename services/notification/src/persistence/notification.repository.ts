@@ -388,6 +388,26 @@ export class NotificationRepository {
     );
   }
 
+  /**
+   * Puts dead-lettered deliveries back in the queue with a fresh set of attempts; returns those it
+   * took. One already put back (pending, sent, or failed since) is left alone, so a replay that runs
+   * twice sends nothing twice.
+   */
+  async requeueDeadLettered(manager: EntityManager, ids: readonly string[], now: Date): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await rowsOf<{ id: string }>(
+      manager,
+      `UPDATE notification.deliveries
+          SET status = 'PENDING', attempts = 0, next_attempt_at = $2, locked_until = '-infinity',
+              held_for_quiet_hours = false, completed_at = NULL,
+              last_error = 'put back by a dead-letter replay after: ' || coalesce(last_error, 'no reason recorded')
+        WHERE id = ANY($1::uuid[]) AND status = 'DEAD_LETTERED'
+       RETURNING id`,
+      [[...new Set(ids)], now],
+    );
+    return rows.map((row) => row.id);
+  }
+
   async updateDelivery(
     manager: EntityManager,
     id: string,

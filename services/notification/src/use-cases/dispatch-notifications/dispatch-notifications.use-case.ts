@@ -46,7 +46,7 @@ interface UnrecordedOutcome {
 }
 
 // Where a dead letter of this service says it came from: not a topic, the dispatcher itself.
-const DISPATCH_ORIGIN = 'notification:dispatch';
+export const DISPATCH_ORIGIN = 'notification:dispatch';
 
 /** What a dispatcher round listens to: when to stop claiming, and when to stop waiting for sends. */
 export interface DispatchSignals {

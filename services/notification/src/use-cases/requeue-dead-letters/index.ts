@@ -1,0 +1,1 @@
+export * from './requeue-dead-letters.use-case';
