@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { generateSigningKeyPair, mintToken } from '@tracking/auth';
 import { loadConfig, type PlatformConfig } from '@tracking/config';
+import { DataSource } from 'typeorm';
+import { eventually } from './eventually';
 import { createTestDatabase, type TestDatabase } from './infra/test-database';
 import { TestKafka } from './test-kafka';
 
@@ -32,6 +34,12 @@ export interface TestEnvironment<C extends PlatformConfig> {
     path: string,
     options?: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> },
   ): Promise<HttpResult<T>>;
+  /**
+   * Resolves once every event the service has committed to its outbox is on the broker (or
+   * abandoned as poison): with `MessageCollector.readToEnd`, how a test knows that something
+   * it expects not to be published was not.
+   */
+  outboxRelayed(options?: { timeoutMs?: number }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -105,6 +113,27 @@ export async function createTestEnvironment<C extends PlatformConfig>(
         // not JSON: leave the text for the assertion to show
       }
       return { status: response.status, headers: response.headers, body: parsed as T };
+    },
+    async outboxRelayed({ timeoutMs = 20_000 } = {}) {
+      // Through the service's own pool: embedded PostgreSQL takes one connection at a time.
+      const dataSource = app.get(DataSource);
+      const outboxes: Array<{ schema: string }> = await dataSource.query(
+        `SELECT table_schema AS schema FROM information_schema.tables WHERE table_name = 'outbox'`,
+      );
+      if (outboxes.length === 0) throw new Error('the service has no outbox table');
+      const pending = outboxes
+        .map(
+          ({ schema }) =>
+            `SELECT count(*)::int AS pending FROM "${schema}".outbox WHERE processed_at IS NULL AND abandoned_at IS NULL`,
+        )
+        .join(' UNION ALL ');
+      await eventually(
+        async () => {
+          const counts: Array<{ pending: number }> = await dataSource.query(pending);
+          return counts.every((count) => count.pending === 0);
+        },
+        { timeoutMs, intervalMs: 50, what: 'every outbox row relayed' },
+      );
     },
     async close() {
       await kafka.close();

@@ -42,3 +42,24 @@ describe('a consumer group started at the end of its topics', () => {
     expect(received).toEqual(['published before the consumer joined', 'published after the consumer joined']);
   });
 });
+
+describe('a collector read to the end of its topic', () => {
+  const kafka = new TestKafka();
+  afterAll(() => kafka.close());
+
+  it('holds everything published before it was asked, on every partition', async () => {
+    const topic = `test-kafka-${randomUUID()}`;
+    const collector = await kafka.collect(topic);
+    const published = Array.from({ length: 40 }, (_, index) => ({
+      key: randomUUID(),
+      value: `message ${index}`,
+    }));
+    await kafka.publish(topic, published);
+
+    await collector.readToEnd();
+
+    expect(collector.messages.map((message) => message.value).sort()).toEqual(
+      published.map((message) => message.value).sort(),
+    );
+  });
+});

@@ -44,7 +44,7 @@ export class TestKafka {
   async collect(topic: string): Promise<MessageCollector> {
     const consumer = this.kafka.consumer({ groupId: `test-reader-${randomUUID()}`, maxWaitTimeInMs: 100 });
     this.consumers.push(consumer);
-    const collector = new MessageCollector();
+    const collector = new MessageCollector(() => this.topicEnds([topic]));
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -153,10 +153,16 @@ export class TestKafka {
 
 export class MessageCollector {
   readonly messages: ReceivedMessage[] = [];
+  private readonly readUpTo = new Map<number, bigint>();
   private waiters: Array<() => void> = [];
+
+  /** `topicEnds` gives the next offset of each partition of the collected topic, as of now. */
+  constructor(private readonly topicEnds?: () => Promise<Array<{ partition: number; offset: string }>>) {}
 
   add(message: ReceivedMessage): void {
     this.messages.push(message);
+    const offset = BigInt(message.offset);
+    if (offset > (this.readUpTo.get(message.partition) ?? -1n)) this.readUpTo.set(message.partition, offset);
     for (const wake of this.waiters.splice(0)) wake();
   }
 
@@ -165,17 +171,40 @@ export class MessageCollector {
     predicate: (message: ReceivedMessage) => boolean,
     { count = 1, timeoutMs = 20_000 }: { count?: number; timeoutMs?: number } = {},
   ): Promise<ReceivedMessage[]> {
+    let matching: ReceivedMessage[] = [];
+    await this.until(
+      () => (matching = this.messages.filter(predicate)).length >= count,
+      timeoutMs,
+      () =>
+        `expected ${count} matching message(s) within ${timeoutMs} ms, got ${matching.length} ` +
+        `(${this.messages.length} on the topic)`,
+    );
+    return matching;
+  }
+
+  /**
+   * Waits until everything on the topic as of this call has been read: whatever was published
+   * before it is then in `messages`, so a test can assert that something was not published
+   * without guessing how long it would have taken to arrive.
+   */
+  async readToEnd({ timeoutMs = 20_000 }: { timeoutMs?: number } = {}): Promise<void> {
+    if (!this.topicEnds) throw new Error('this collector does not know its topic');
+    const ends = await this.topicEnds();
+    const unread = () =>
+      ends.filter(({ partition, offset }) => (this.readUpTo.get(partition) ?? -1n) < BigInt(offset) - 1n);
+    await this.until(
+      () => unread().length === 0,
+      timeoutMs,
+      () =>
+        `partitions ${unread().map(({ partition }) => partition)} not read to their end within ${timeoutMs} ms`,
+    );
+  }
+
+  private async until(done: () => boolean, timeoutMs: number, failure: () => string): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const matching = this.messages.filter(predicate);
-      if (matching.length >= count) return matching;
+    while (!done()) {
       const remaining = deadline - Date.now();
-      if (remaining <= 0) {
-        throw new Error(
-          `expected ${count} matching message(s) within ${timeoutMs} ms, got ${matching.length} ` +
-            `(${this.messages.length} on the topic)`,
-        );
-      }
+      if (remaining <= 0) throw new Error(failure());
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, Math.min(remaining, 250));
         this.waiters.push(() => {
