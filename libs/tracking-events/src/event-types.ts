@@ -25,6 +25,8 @@ export const EVENT_TYPES = {
   notificationDispatched: 'notification.dispatched',
   storefrontSyncPushed: 'storefront-sync.pushed',
   deliveryChangeRequested: 'order.delivery-change-requested',
+  buyerContactRecorded: 'order.buyer-contact-recorded',
+  buyerErased: 'order.buyer-erased',
 } as const satisfies { readonly [C in PayloadCase]: string };
 
 export type EventType = (typeof EVENT_TYPES)[PayloadCase];

@@ -19,3 +19,4 @@ export * from './codecs';
 export * from './reducer';
 export * from './status-changed';
 export * from './clock';
+export * from './tracking-token';

@@ -8,6 +8,8 @@ import { ALL_EVENT_TYPES, isEventType, type EventType } from './event-types';
  */
 export const TOPICS = {
   orders: 'tracking.orders.v1',
+  /** Personal data: finite retention and compacted by order id (see deploy/), unlike the rest. */
+  buyerContacts: 'tracking.buyer-contacts.v1',
   production: 'tracking.production.v1',
   shipments: 'tracking.shipments.v1',
   carrierScans: 'tracking.carrier-scans.v1',
@@ -26,6 +28,8 @@ export const EVENT_TOPICS: { readonly [T in EventType]: TopicName } = {
   'order.received': TOPICS.orders,
   'order.cancelled': TOPICS.orders,
   'order.delivery-change-requested': TOPICS.orders,
+  'order.buyer-contact-recorded': TOPICS.buyerContacts,
+  'order.buyer-erased': TOPICS.buyerContacts,
   'production.step-recorded': TOPICS.production,
   'shipment.registered': TOPICS.shipments,
   'carrier.scan-recorded': TOPICS.carrierScans,

@@ -13,6 +13,17 @@ export const EXAMPLE_PAYLOADS: { [C in PayloadCase]: PayloadOf<C> } = {
     externalOrderId: '#1042',
     storefrontPlatform: 'SHOPIFY',
     placedAt: '2026-11-20T09:15:00.000Z',
+    lineItems: [
+      { externalLineItemId: 'li_1', sku: 'TEE-BLK-M', title: 'Analytical Engine tee', quantity: 2 },
+      { externalLineItemId: 'li_2', sku: 'MUG-WHT', title: 'Note G mug', quantity: 1 },
+    ],
+    fulfillmentCentreId: 'fc_leeds_1',
+    promisedDeliveryDate: '2026-11-26',
+    trackingTokenHash: '4c4f0b0ad1d0f56f4e1b2c7a2fd2cfd8f3c1e9b4a6d0c3b2a1f0e9d8c7b6a5f4',
+    buyerLocale: 'en-GB',
+    destination: { countryCode: 'GB', region: 'Greater London' },
+  },
+  buyerContactRecorded: {
     buyer: {
       firstName: 'Ada',
       lastName: 'Lovelace',
@@ -29,14 +40,9 @@ export const EXAMPLE_PAYLOADS: { [C in PayloadCase]: PayloadOf<C> } = {
       postalCode: 'SW1Y 4JH',
       countryCode: 'GB',
     },
-    lineItems: [
-      { externalLineItemId: 'li_1', sku: 'TEE-BLK-M', title: 'Analytical Engine tee', quantity: 2 },
-      { externalLineItemId: 'li_2', sku: 'MUG-WHT', title: 'Note G mug', quantity: 1 },
-    ],
-    fulfillmentCentreId: 'fc_leeds_1',
-    promisedDeliveryDate: '2026-11-26',
     trackingToken: 'tt_Zx9qL2mN8pR4sT6vW1yB3dF5hJ7kM0',
   },
+  buyerErased: { requestId: 'era_01JD8Z9X' },
   orderCancelled: { reason: 'Buyer ordered the wrong size', requestedBy: 'BUYER' },
   productionStepRecorded: {
     step: 'PACKED',

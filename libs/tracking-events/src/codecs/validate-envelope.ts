@@ -45,6 +45,8 @@ function firstProblem(...problems: Array<string | undefined>): string | undefine
   return problems.find((problem) => problem !== undefined);
 }
 
+const TOKEN_HASH = /^[0-9a-f]{64}$/;
+
 function payloadProblem(envelope: EventEnvelope, payload: EnvelopePayload): string | undefined {
   switch (payload.$case) {
     case 'orderReceived': {
@@ -52,17 +54,25 @@ function payloadProblem(envelope: EventEnvelope, payload: EnvelopePayload): stri
       return firstProblem(
         order.externalOrderId === '' ? 'orderReceived.externalOrderId is missing' : undefined,
         timestampProblem('orderReceived.placedAt', order.placedAt, false),
-        timestampProblem(
-          'orderReceived.buyer.smsConsent.recordedAt',
-          order.buyer?.smsConsent?.recordedAt,
-          false,
-        ),
+        order.trackingTokenHash !== '' && !TOKEN_HASH.test(order.trackingTokenHash)
+          ? 'orderReceived.trackingTokenHash is not a lowercase hex SHA-256'
+          : undefined,
         order.promisedDeliveryDate !== '' && !CALENDAR_DATE.test(order.promisedDeliveryDate)
           ? `orderReceived.promisedDeliveryDate "${order.promisedDeliveryDate}" is not a YYYY-MM-DD date`
           : undefined,
       );
     }
+    case 'buyerContactRecorded':
+      return firstProblem(
+        payload.value.trackingToken === '' ? 'buyerContactRecorded.trackingToken is missing' : undefined,
+        timestampProblem(
+          'buyerContactRecorded.buyer.smsConsent.recordedAt',
+          payload.value.buyer?.smsConsent?.recordedAt,
+          false,
+        ),
+      );
     case 'orderCancelled':
+    case 'buyerErased':
       return undefined;
     case 'productionStepRecorded': {
       const step = payload.value;

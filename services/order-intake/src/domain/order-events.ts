@@ -1,6 +1,7 @@
 import {
   createEnvelope,
   OrderCancelled_RequestedBy,
+  trackingTokenHash,
   StorefrontPlatform as EventStorefrontPlatform,
   type EnvelopeOf,
 } from '@tracking/events';
@@ -67,7 +68,8 @@ function addressOnTheWire(address: ShippingAddress) {
 /**
  * The order happened when the buyer placed it; when the storefront got round to sending it is the
  * recording time. A storefront that submits late (a backfill, an outage) then shows as
- * information lag, and the order still comes first on its timeline.
+ * information lag, and the order still comes first on its timeline. Nothing in it identifies or
+ * reaches the buyer: its topic is kept for good (see `buyerContactEvent`).
  */
 export function orderReceivedEvent(order: AcceptedOrder, acceptedAt: Date): EnvelopeOf<'orderReceived'> {
   return createEnvelope({
@@ -82,8 +84,6 @@ export function orderReceivedEvent(order: AcceptedOrder, acceptedAt: Date): Enve
         externalOrderId: order.externalOrderId,
         storefrontPlatform: PLATFORM_ON_THE_WIRE[order.storefrontPlatform],
         placedAt: order.placedAt.toISOString(),
-        buyer: buyerOnTheWire(order.buyer),
-        shippingAddress: addressOnTheWire(order.shippingAddress),
         lineItems: order.lineItems.map((item) => ({
           externalLineItemId: '',
           sku: item.sku,
@@ -92,9 +92,51 @@ export function orderReceivedEvent(order: AcceptedOrder, acceptedAt: Date): Enve
         })),
         fulfillmentCentreId: order.fulfillmentCenterId ?? '',
         promisedDeliveryDate: order.promisedDeliveryDate ?? '',
+        trackingTokenHash: trackingTokenHash(order.trackingToken),
+        buyerLocale: order.buyer.locale,
+        destination: {
+          countryCode: order.shippingAddress.country,
+          region: order.shippingAddress.region ?? '',
+        },
+      },
+    },
+  });
+}
+
+/**
+ * The buyer's contact details and tracking token, for the services that reach or greet the buyer,
+ * on the buyer-contacts topic: finite retention, compacted by order id, erasable.
+ */
+export function buyerContactEvent(order: AcceptedOrder, acceptedAt: Date): EnvelopeOf<'buyerContactRecorded'> {
+  return createEnvelope({
+    orderId: order.id,
+    merchantId: order.merchantId,
+    occurredAt: order.placedAt,
+    recordedAt: acceptedAt,
+    source: { service: ORDER_INTAKE_SERVICE, upstream: order.storefrontPlatform },
+    payload: {
+      $case: 'buyerContactRecorded',
+      value: {
+        buyer: buyerOnTheWire(order.buyer),
+        shippingAddress: addressOnTheWire(order.shippingAddress),
         trackingToken: order.trackingToken,
       },
     },
+  });
+}
+
+/** Tells every service to delete what it keeps of the order's buyer. */
+export function buyerErasedEvent(
+  order: Pick<AcceptedOrder, 'id' | 'merchantId'>,
+  requestId: string,
+  erasedAt: Date,
+): EnvelopeOf<'buyerErased'> {
+  return createEnvelope({
+    orderId: order.id,
+    merchantId: order.merchantId,
+    occurredAt: erasedAt,
+    source: { service: ORDER_INTAKE_SERVICE },
+    payload: { $case: 'buyerErased', value: { requestId } },
   });
 }
 

@@ -4,7 +4,7 @@ import { UnitOfWork } from '@tracking/db';
 import { ConflictError, TrackingError, ValidationFailedError } from '@tracking/errors';
 import { OutboxWriter } from '@tracking/kafka';
 import { submissionTimeViolations } from '../../domain/order';
-import { orderReceivedEvent } from '../../domain/order-events';
+import { buyerContactEvent, orderReceivedEvent } from '../../domain/order-events';
 import { submissionFingerprint } from '../../domain/submission-fingerprint';
 import { newTrackingToken } from '../../domain/tracking-token';
 import { OrderEntity } from '../../persistence/order.entity';
@@ -61,7 +61,7 @@ export class SubmitOrderUseCase {
 
       // A concurrent duplicate waits on the unique index here and then inserts nothing.
       if (await this.orders.insertIfAbsent(tx.manager, candidate)) {
-        await this.outbox.append(tx, [orderReceivedEvent(candidate, now)]);
+        await this.outbox.append(tx, [orderReceivedEvent(candidate, now), buyerContactEvent(candidate, now)]);
         return { order: candidate, created: true };
       }
 

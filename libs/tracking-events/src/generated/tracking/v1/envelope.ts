@@ -6,7 +6,13 @@
 
 /* eslint-disable */
 import { NotificationDispatched } from "./notification_events";
-import { DeliveryChangeRequested, OrderCancelled, OrderReceived } from "./order_events";
+import {
+  BuyerContactRecorded,
+  BuyerErased,
+  DeliveryChangeRequested,
+  OrderCancelled,
+  OrderReceived,
+} from "./order_events";
 import { ProductionStepRecorded } from "./production_events";
 import { CarrierScanRecorded, ShipmentRegistered } from "./shipment_events";
 import { TrackingStatusChanged } from "./status_events";
@@ -45,6 +51,8 @@ export interface EventEnvelope {
     | { $case: "notificationDispatched"; value: NotificationDispatched }
     | { $case: "storefrontSyncPushed"; value: StorefrontSyncPushed }
     | { $case: "deliveryChangeRequested"; value: DeliveryChangeRequested }
+    | { $case: "buyerContactRecorded"; value: BuyerContactRecorded }
+    | { $case: "buyerErased"; value: BuyerErased }
     | undefined;
 }
 
@@ -144,6 +152,14 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
           $case: "deliveryChangeRequested",
           value: DeliveryChangeRequested.fromJSON(object.delivery_change_requested),
         }
+        : isSet(object.buyerContactRecorded)
+        ? { $case: "buyerContactRecorded", value: BuyerContactRecorded.fromJSON(object.buyerContactRecorded) }
+        : isSet(object.buyer_contact_recorded)
+        ? { $case: "buyerContactRecorded", value: BuyerContactRecorded.fromJSON(object.buyer_contact_recorded) }
+        : isSet(object.buyerErased)
+        ? { $case: "buyerErased", value: BuyerErased.fromJSON(object.buyerErased) }
+        : isSet(object.buyer_erased)
+        ? { $case: "buyerErased", value: BuyerErased.fromJSON(object.buyer_erased) }
         : undefined,
     };
   },
@@ -198,6 +214,10 @@ export const EventEnvelope: MessageFns<EventEnvelope> = {
       obj.storefrontSyncPushed = StorefrontSyncPushed.toJSON(message.payload.value);
     } else if (message.payload?.$case === "deliveryChangeRequested") {
       obj.deliveryChangeRequested = DeliveryChangeRequested.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "buyerContactRecorded") {
+      obj.buyerContactRecorded = BuyerContactRecorded.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "buyerErased") {
+      obj.buyerErased = BuyerErased.toJSON(message.payload.value);
     }
     return obj;
   },

@@ -10,27 +10,59 @@ import { StorefrontPlatform, storefrontPlatformFromJSON, storefrontPlatformToJSO
 
 /**
  * order.received: a storefront submitted an order and order intake accepted it.
- * The order id and merchant id travel in the envelope, not here.
+ * The order id and merchant id travel in the envelope, not here. This topic is kept for good, so
+ * nothing here identifies or reaches the buyer: contact details and the plain tracking token go
+ * to order.buyer-contact-recorded on the buyer-contacts topic, which has finite retention and an
+ * erasure path.
  */
 export interface OrderReceived {
   /** The storefront's own order number, as the buyer knows it. */
   externalOrderId: string;
   storefrontPlatform: StorefrontPlatform;
-  placedAt?:
-    | string
-    | undefined;
-  /**
-   * Contact details stay in the event because notification needs them to reach the buyer;
-   * consumers that do not notify must not store them.
-   */
-  buyer?: Buyer | undefined;
-  shippingAddress?: Address | undefined;
+  placedAt?: string | undefined;
   lineItems: LineItem[];
   fulfillmentCentreId: string;
   /** The calendar date promised to the buyer at checkout (YYYY-MM-DD), empty when none was. */
   promisedDeliveryDate: string;
+  /**
+   * Lowercase hex SHA-256 of the tracking token: enough to find the order by the buyer's link,
+   * useless to open it.
+   */
+  trackingTokenHash: string;
+  /** BCP 47, e.g. "en-US": the language of the tracking page and of notifications. */
+  buyerLocale: string;
+  /** Where the order goes, as coarse as delivery estimates and local time need. */
+  destination?: Destination | undefined;
+}
+
+export interface Destination {
+  /** ISO 3166-1 alpha-2. */
+  countryCode: string;
+  region: string;
+}
+
+/**
+ * order.buyer-contact-recorded: how to reach the buyer of an order and open their tracking page.
+ * Published on the buyer-contacts topic only (finite retention, compacted by order id), for the
+ * services that must reach or greet the buyer; they keep it until the order is erased.
+ */
+export interface BuyerContactRecorded {
+  buyer?: Buyer | undefined;
+  shippingAddress?:
+    | Address
+    | undefined;
   /** The unguessable token in the buyer's tracking link (at least 128 random bits). */
   trackingToken: string;
+}
+
+/**
+ * order.buyer-erased: the merchant asked for the buyer's personal data to be erased. Every
+ * service deletes what it keeps of the order's buyer; published on the buyer-contacts topic,
+ * where it also supersedes the order's contact record when the topic is compacted.
+ */
+export interface BuyerErased {
+  /** The erasure request this order was part of. */
+  requestId: string;
 }
 
 export interface Buyer {
@@ -167,12 +199,6 @@ export const OrderReceived: MessageFns<OrderReceived> = {
         : isSet(object.placed_at)
         ? globalThis.String(object.placed_at)
         : undefined,
-      buyer: isSet(object.buyer) ? Buyer.fromJSON(object.buyer) : undefined,
-      shippingAddress: isSet(object.shippingAddress)
-        ? Address.fromJSON(object.shippingAddress)
-        : isSet(object.shipping_address)
-        ? Address.fromJSON(object.shipping_address)
-        : undefined,
       lineItems: globalThis.Array.isArray(object?.lineItems)
         ? object.lineItems.map((e: any) => LineItem.fromJSON(e))
         : globalThis.Array.isArray(object?.line_items)
@@ -188,11 +214,17 @@ export const OrderReceived: MessageFns<OrderReceived> = {
         : isSet(object.promised_delivery_date)
         ? globalThis.String(object.promised_delivery_date)
         : "",
-      trackingToken: isSet(object.trackingToken)
-        ? globalThis.String(object.trackingToken)
-        : isSet(object.tracking_token)
-        ? globalThis.String(object.tracking_token)
+      trackingTokenHash: isSet(object.trackingTokenHash)
+        ? globalThis.String(object.trackingTokenHash)
+        : isSet(object.tracking_token_hash)
+        ? globalThis.String(object.tracking_token_hash)
         : "",
+      buyerLocale: isSet(object.buyerLocale)
+        ? globalThis.String(object.buyerLocale)
+        : isSet(object.buyer_locale)
+        ? globalThis.String(object.buyer_locale)
+        : "",
+      destination: isSet(object.destination) ? Destination.fromJSON(object.destination) : undefined,
     };
   },
 
@@ -207,12 +239,6 @@ export const OrderReceived: MessageFns<OrderReceived> = {
     if (message.placedAt !== undefined) {
       obj.placedAt = message.placedAt;
     }
-    if (message.buyer !== undefined) {
-      obj.buyer = Buyer.toJSON(message.buyer);
-    }
-    if (message.shippingAddress !== undefined) {
-      obj.shippingAddress = Address.toJSON(message.shippingAddress);
-    }
     if (message.lineItems?.length) {
       obj.lineItems = message.lineItems.map((e) => LineItem.toJSON(e));
     }
@@ -222,8 +248,90 @@ export const OrderReceived: MessageFns<OrderReceived> = {
     if (message.promisedDeliveryDate !== "") {
       obj.promisedDeliveryDate = message.promisedDeliveryDate;
     }
+    if (message.trackingTokenHash !== "") {
+      obj.trackingTokenHash = message.trackingTokenHash;
+    }
+    if (message.buyerLocale !== "") {
+      obj.buyerLocale = message.buyerLocale;
+    }
+    if (message.destination !== undefined) {
+      obj.destination = Destination.toJSON(message.destination);
+    }
+    return obj;
+  },
+};
+
+export const Destination: MessageFns<Destination> = {
+  fromJSON(object: any): Destination {
+    return {
+      countryCode: isSet(object.countryCode)
+        ? globalThis.String(object.countryCode)
+        : isSet(object.country_code)
+        ? globalThis.String(object.country_code)
+        : "",
+      region: isSet(object.region) ? globalThis.String(object.region) : "",
+    };
+  },
+
+  toJSON(message: Destination): unknown {
+    const obj: any = {};
+    if (message.countryCode !== "") {
+      obj.countryCode = message.countryCode;
+    }
+    if (message.region !== "") {
+      obj.region = message.region;
+    }
+    return obj;
+  },
+};
+
+export const BuyerContactRecorded: MessageFns<BuyerContactRecorded> = {
+  fromJSON(object: any): BuyerContactRecorded {
+    return {
+      buyer: isSet(object.buyer) ? Buyer.fromJSON(object.buyer) : undefined,
+      shippingAddress: isSet(object.shippingAddress)
+        ? Address.fromJSON(object.shippingAddress)
+        : isSet(object.shipping_address)
+        ? Address.fromJSON(object.shipping_address)
+        : undefined,
+      trackingToken: isSet(object.trackingToken)
+        ? globalThis.String(object.trackingToken)
+        : isSet(object.tracking_token)
+        ? globalThis.String(object.tracking_token)
+        : "",
+    };
+  },
+
+  toJSON(message: BuyerContactRecorded): unknown {
+    const obj: any = {};
+    if (message.buyer !== undefined) {
+      obj.buyer = Buyer.toJSON(message.buyer);
+    }
+    if (message.shippingAddress !== undefined) {
+      obj.shippingAddress = Address.toJSON(message.shippingAddress);
+    }
     if (message.trackingToken !== "") {
       obj.trackingToken = message.trackingToken;
+    }
+    return obj;
+  },
+};
+
+export const BuyerErased: MessageFns<BuyerErased> = {
+  fromJSON(object: any): BuyerErased {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
+  },
+
+  toJSON(message: BuyerErased): unknown {
+    const obj: any = {};
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
     }
     return obj;
   },
