@@ -8,12 +8,14 @@ import {
   ReasonCode,
   TOPICS,
   TrackingState,
+  trackingTokenHash,
   type EventEnvelope,
 } from '@tracking/events';
 import {
   createTestEnvironment,
   eventually,
   type MessageCollector,
+  type ReceivedMessage,
   type TestEnvironment,
 } from '@tracking/testing';
 import { DataSource } from 'typeorm';
@@ -64,11 +66,15 @@ function orderSubmission(overrides: Record<string, unknown> = {}) {
 describe('order-intake', () => {
   let env: TestEnvironment<OrderIntakeConfig>;
   let orderTopic: MessageCollector;
+  let contactTopic: MessageCollector;
   let acme: string;
 
   beforeAll(async () => {
     env = await createTestEnvironment({ configClass: OrderIntakeConfig, createApp: createOrderIntakeApp });
-    orderTopic = await env.kafka.collect(TOPICS.orders);
+    [orderTopic, contactTopic] = await Promise.all([
+      env.kafka.collect(TOPICS.orders),
+      env.kafka.collect(TOPICS.buyerContacts),
+    ]);
     acme = await env.tokenFor('merchant', 'acme');
   });
 
@@ -120,9 +126,19 @@ describe('order-intake', () => {
         value: {
           externalOrderId: submission.externalOrderId,
           storefrontPlatform: 'SHOPIFY',
-          trackingToken: response.body.trackingToken,
+          trackingTokenHash: trackingTokenHash(response.body.trackingToken),
           fulfillmentCentreId: 'fc-hanoi-1',
           promisedDeliveryDate: '2026-12-02',
+          buyerLocale: 'vi-VN',
+          destination: { countryCode: 'VN' },
+        },
+      });
+
+      const [contact] = await contactTopic.waitFor(eventsFor(response.body.orderId));
+      expect(decodeEnvelope(contact!.value).payload).toMatchObject({
+        $case: 'buyerContactRecorded',
+        value: {
+          trackingToken: response.body.trackingToken,
           buyer: {
             firstName: 'Linh',
             lastName: 'Nguyen',
@@ -133,6 +149,27 @@ describe('order-intake', () => {
           shippingAddress: { city: 'Hanoi', countryCode: 'VN' },
         },
       });
+    });
+
+    it('keeps the tracking token and everything that reaches the buyer off the topic kept for good', async () => {
+      const submission = orderSubmission();
+      const response = await submit(submission);
+      expect(response.status).toBe(201);
+
+      const [message] = await orderTopic.waitFor(eventsFor(response.body.orderId));
+      const onTheTopic = message!.value + JSON.stringify(message!.headers);
+      for (const secret of [
+        response.body.trackingToken,
+        'linh@example.com',
+        '+84901234567',
+        'Linh',
+        'Nguyen',
+        '12 Ly Thuong Kiet',
+        'Hanoi',
+        '100000',
+      ]) {
+        expect(onTheTopic).not.toContain(secret);
+      }
     });
 
     it('answers a retry of the same payload with 200 and the same order, publishing nothing new', async () => {
@@ -424,4 +461,92 @@ describe('order-intake', () => {
       { key: orderId, value: encodeEnvelope(event), headers: envelopeHeaders(event) },
     ]);
   }
+  describe('erasing a buyer', () => {
+    async function storedBuyer(orderId: string): Promise<string> {
+      const rows: Array<{ row: string }> = await env.app
+        .get(DataSource)
+        .query(`SELECT (buyer || shipping_address)::text AS row FROM order_intake.orders WHERE id = $1`, [
+          orderId,
+        ]);
+      return rows[0]!.row;
+    }
+
+    function erasuresOf(orderId: string) {
+      return (message: ReceivedMessage) =>
+        message.key === orderId && decodeEnvelope(message.value).type === 'order.buyer-erased';
+    }
+
+    it("erases a buyer from every one of the merchant's orders, here and on the events every service acts on", async () => {
+      const email = `erase-${randomUUID().slice(0, 8)}@example.com`;
+      const buyer = { ...orderSubmission().buyer, email };
+      const first = await submit(orderSubmission({ buyer }));
+      const second = await submit(orderSubmission({ buyer: { ...buyer, email: email.toUpperCase() } }));
+      const otherMerchants = await submit(
+        orderSubmission({ buyer }),
+        await env.tokenFor('merchant', 'globex'),
+      );
+      const unrelated = await submit(orderSubmission());
+
+      const erasure = await env.request<{ requestId: string; status: string; orderIds: string[] }>(
+        'POST',
+        '/v1/buyers/erasure',
+        { token: acme, body: { email } },
+      );
+
+      expect(erasure.status).toBe(202);
+      expect(erasure.body.status).toBe('accepted');
+      expect(erasure.body.orderIds.sort()).toEqual([first.body.orderId, second.body.orderId].sort());
+      for (const orderId of erasure.body.orderIds) {
+        const stored = await storedBuyer(orderId);
+        for (const personal of [email, 'Linh', 'Nguyen', '+84901234567', '12 Ly Thuong Kiet', 'Hanoi']) {
+          expect(stored.toLowerCase()).not.toContain(personal.toLowerCase());
+        }
+        const [told] = await contactTopic.waitFor(erasuresOf(orderId));
+        expect(decodeEnvelope(told!.value).payload).toMatchObject({
+          $case: 'buyerErased',
+          value: { requestId: erasure.body.requestId },
+        });
+        const order = await env.request<OrderBody & { erasedAt: string | null; buyer: { name: string } }>(
+          'GET',
+          `/v1/orders/${orderId}`,
+          { token: acme },
+        );
+        expect(order.body.erasedAt).not.toBeNull();
+        expect(order.body.buyer.name).toBe('');
+      }
+      expect(await storedBuyer(otherMerchants.body.orderId)).toContain(email);
+      expect(await storedBuyer(unrelated.body.orderId)).toContain('linh@example.com');
+    });
+
+    it("erases one order's buyer, and is 404 for another merchant's order", async () => {
+      const order = await submit(orderSubmission());
+
+      const refused = await env.request<ProblemBody>('POST', `/v1/orders/${order.body.orderId}/erasure`, {
+        token: await env.tokenFor('merchant', 'globex'),
+      });
+      expect(refused.status).toBe(404);
+      expect(await storedBuyer(order.body.orderId)).toContain('linh@example.com');
+
+      const erased = await env.request<{ orderIds: string[] }>(
+        'POST',
+        `/v1/orders/${order.body.orderId}/erasure`,
+        {
+          token: acme,
+        },
+      );
+      expect(erased.status).toBe(202);
+      expect(erased.body.orderIds).toEqual([order.body.orderId]);
+      expect(await storedBuyer(order.body.orderId)).not.toContain('linh@example.com');
+      await contactTopic.waitFor(erasuresOf(order.body.orderId));
+    });
+
+    it('refuses an erasure that names no buyer, with 422', async () => {
+      const response = await env.request<ProblemBody>('POST', '/v1/buyers/erasure', {
+        token: acme,
+        body: {},
+      });
+      expect(response.status).toBe(422);
+      expect(response.body.errors!.map((error) => error.field).sort()).toEqual(['email', 'phone']);
+    });
+  });
 });

@@ -4,8 +4,10 @@ import { idFromPath } from '@tracking/http';
 import type { Response } from 'express';
 import { OrderIntakeConfig } from '../config/order-intake.config';
 import { CancelOrderUseCase } from '../use-cases/cancel-order';
+import { EraseBuyerUseCase } from '../use-cases/erase-buyer';
 import { GetOrderUseCase } from '../use-cases/get-order';
 import { SubmitOrderUseCase } from '../use-cases/submit-order';
+import type { ErasureResponse } from './dto/erase-buyer.request';
 import { type OrderResponse, toOrderResponse } from './dto/order.response';
 import { CancelOrderRequest, SubmitOrderRequest } from './dto/submit-order.request';
 
@@ -16,6 +18,7 @@ export class OrdersController {
     private readonly submitOrder: SubmitOrderUseCase,
     private readonly getOrder: GetOrderUseCase,
     private readonly cancelOrder: CancelOrderUseCase,
+    private readonly eraseBuyer: EraseBuyerUseCase,
     private readonly config: OrderIntakeConfig,
   ) {}
 
@@ -80,5 +83,19 @@ export class OrdersController {
       requestedBy: `merchant:${merchant.id}`,
     });
     return toOrderResponse(order, this.config.PUBLIC_TRACKING_BASE_URL);
+  }
+
+  /** 202: the order's buyer is erased here, and by every other service on the event published. */
+  @Post(':orderId/erasure')
+  @HttpCode(HttpStatus.ACCEPTED)
+  async erase(
+    @CurrentTenant() merchant: TenantPrincipal,
+    @Param('orderId') orderId: string,
+  ): Promise<ErasureResponse> {
+    const { requestId, orderIds } = await this.eraseBuyer.execute({
+      merchantId: merchant.id,
+      orderId: idFromPath(orderId, 'order'),
+    });
+    return { requestId, status: 'accepted', orderIds };
   }
 }

@@ -107,7 +107,10 @@ export function orderReceivedEvent(order: AcceptedOrder, acceptedAt: Date): Enve
  * The buyer's contact details and tracking token, for the services that reach or greet the buyer,
  * on the buyer-contacts topic: finite retention, compacted by order id, erasable.
  */
-export function buyerContactEvent(order: AcceptedOrder, acceptedAt: Date): EnvelopeOf<'buyerContactRecorded'> {
+export function buyerContactEvent(
+  order: AcceptedOrder,
+  acceptedAt: Date,
+): EnvelopeOf<'buyerContactRecorded'> {
   return createEnvelope({
     orderId: order.id,
     merchantId: order.merchantId,

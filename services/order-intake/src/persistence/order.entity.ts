@@ -73,6 +73,10 @@ export class OrderEntity {
   @Column('text', { name: 'cancellation_reason', nullable: true })
   cancellationReason!: string | null;
 
+  /** Set once the buyer's personal data was erased: the order keeps its facts, not its buyer. */
+  @Column('timestamptz', { name: 'erased_at', nullable: true })
+  erasedAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

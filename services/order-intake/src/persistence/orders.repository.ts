@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { rowsOf } from '@tracking/db';
 import type { EntityManager } from 'typeorm';
 import { OrderEntity } from './order.entity';
 
@@ -67,5 +68,38 @@ export class OrdersRepository {
 
   save(manager: EntityManager, order: OrderEntity): Promise<OrderEntity> {
     return manager.save(OrderEntity, order);
+  }
+
+  /**
+   * Scrubs the buyer from the matching orders of one merchant in one statement and returns their
+   * ids. What stays is what the order's facts need and identifies no one: the locale, the country
+   * and region. A buyer is matched as the orders stored them (email lowercased at the edge).
+   */
+  async eraseBuyers(
+    manager: EntityManager,
+    merchantId: string,
+    match: { orderId: string } | { email?: string; phone?: string },
+    erasedAt: Date,
+  ): Promise<string[]> {
+    const [byOrder, byEmail, byPhone] =
+      'orderId' in match
+        ? [match.orderId, null, null]
+        : [null, match.email?.toLowerCase() ?? null, match.phone ?? null];
+    const rows = await rowsOf<{ id: string }>(
+      manager,
+      `UPDATE order_intake.orders
+          SET buyer = jsonb_build_object('name', '', 'locale', buyer->'locale', 'notificationChannels', '[]'::jsonb),
+              shipping_address = jsonb_strip_nulls(jsonb_build_object(
+                'line1', '', 'city', '', 'postalCode', '',
+                'country', shipping_address->'country', 'region', shipping_address->'region')),
+              erased_at = coalesce(erased_at, $5),
+              updated_at = $5,
+              version = version + 1
+        WHERE merchant_id = $1
+          AND (id = $2::uuid OR buyer->>'email' = $3::text OR buyer->>'phone' = $4::text)
+        RETURNING id`,
+      [merchantId, byOrder, byEmail, byPhone, erasedAt],
+    );
+    return rows.map((row) => row.id);
   }
 }

@@ -18,6 +18,8 @@ export interface OrderResponse {
   packedAt: string | null;
   cancelledAt: string | null;
   cancellationReason: string | null;
+  /** When the buyer's personal data was erased; buyer and address then hold nothing personal. */
+  erasedAt: string | null;
   createdAt: string;
 }
 
@@ -38,6 +40,7 @@ export function toOrderResponse(order: OrderEntity, trackingBaseUrl: string): Or
     packedAt: order.packedAt?.toISOString() ?? null,
     cancelledAt: order.cancelledAt?.toISOString() ?? null,
     cancellationReason: order.cancellationReason,
+    erasedAt: order.erasedAt?.toISOString() ?? null,
     createdAt: order.createdAt.toISOString(),
   };
 }

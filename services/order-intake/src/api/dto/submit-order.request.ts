@@ -27,7 +27,7 @@ import {
   type StorefrontPlatform,
 } from '../../domain/order';
 
-const E164 = /^\+[1-9]\d{6,14}$/;
+export const E164 = /^\+[1-9]\d{6,14}$/;
 const BCP47_LOCALE = /^[a-z]{2,3}(-[A-Za-z]{2,4})?(-[A-Z]{2}|-\d{3})?$/;
 const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -54,6 +54,7 @@ export class SubmitOrderUseCase {
         packedAt: null,
         cancelledAt: null,
         cancellationReason: null,
+        erasedAt: null,
         createdAt: now,
         updatedAt: now,
         version: 1,

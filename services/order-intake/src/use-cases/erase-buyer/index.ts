@@ -1,0 +1,2 @@
+export * from './erase-buyer.command';
+export * from './erase-buyer.use-case';
