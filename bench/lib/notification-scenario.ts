@@ -6,8 +6,10 @@ import {
   encodeEnvelope,
   envelopeHeaders,
   type EnvelopeOf,
+  type EventEnvelope,
   MILESTONE_RANKS,
   TOPICS,
+  trackingTokenHash,
 } from '@tracking/events';
 import { Kafka as KafkaClient, logLevel, type Message, Partitioners, type Producer } from 'kafkajs';
 import { Client } from 'pg';
@@ -249,7 +251,7 @@ function buyersFor(runId: string, count: number): BenchBuyer[] {
   }));
 }
 
-/** order.received as order-intake publishes it: email and SMS chosen, SMS consent at checkout. */
+/** order.received as order-intake publishes it: nothing on it reaches the buyer. */
 function orderReceived(buyer: BenchBuyer, merchantId: string, at: Date): EnvelopeOf<'orderReceived'> {
   return createEnvelope({
     orderId: buyer.orderId,
@@ -262,6 +264,27 @@ function orderReceived(buyer: BenchBuyer, merchantId: string, at: Date): Envelop
         externalOrderId: buyer.externalOrderId,
         storefrontPlatform: 'SHOPIFY',
         placedAt: at.toISOString(),
+        lineItems: [{ externalLineItemId: 'li-1', sku: 'MUG', title: 'Engine mug', quantity: 1 }],
+        fulfillmentCentreId: 'fc-1',
+        promisedDeliveryDate: '',
+        trackingTokenHash: trackingTokenHash(buyer.trackingToken),
+        buyerLocale: 'en-GB',
+        destination: { countryCode: 'GB', region: '' },
+      },
+    },
+  });
+}
+
+/** The buyer's contact as order-intake publishes it: email and SMS chosen, SMS consent at checkout. */
+function buyerContact(buyer: BenchBuyer, merchantId: string, at: Date): EnvelopeOf<'buyerContactRecorded'> {
+  return createEnvelope({
+    orderId: buyer.orderId,
+    merchantId,
+    occurredAt: at,
+    source: { service: 'order-intake', upstream: 'shopify' },
+    payload: {
+      $case: 'buyerContactRecorded',
+      value: {
         buyer: {
           firstName: 'Ada',
           lastName: 'Lovelace',
@@ -282,9 +305,6 @@ function orderReceived(buyer: BenchBuyer, merchantId: string, at: Date): Envelop
           postalCode: 'N1 9GU',
           countryCode: 'GB',
         },
-        lineItems: [{ externalLineItemId: 'li-1', sku: 'MUG', title: 'Engine mug', quantity: 1 }],
-        fulfillmentCentreId: 'fc-1',
-        promisedDeliveryDate: '',
         trackingToken: buyer.trackingToken,
       },
     },
@@ -330,7 +350,7 @@ function outForDelivery(
   });
 }
 
-function kafkaMessage(envelope: EnvelopeOf<'trackingStatusChanged'> | EnvelopeOf<'orderReceived'>): Message {
+function kafkaMessage(envelope: EventEnvelope): Message {
   return { key: envelope.orderId, value: encodeEnvelope(envelope), headers: envelopeHeaders(envelope) };
 }
 
@@ -995,6 +1015,11 @@ export async function runNotificationScenario(
           producer,
           TOPICS.orders,
           buyers.map((buyer) => kafkaMessage(orderReceived(buyer, merchantId, placedAt))),
+        );
+        await publishAll(
+          producer,
+          TOPICS.buyerContacts,
+          buyers.map((buyer) => kafkaMessage(buyerContact(buyer, merchantId, placedAt))),
         );
         await waitUntil(
           'every buyer known, nothing pending',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createEnvelope, type EventEnvelope } from '@tracking/events';
+import { createEnvelope, type EventEnvelope, trackingTokenHash } from '@tracking/events';
 import { validateTrackingNumber } from '@tracking/tracking-numbers';
 
 export const BENCH_PRODUCTION_MERCHANT = 'bench-merchant';
@@ -25,7 +25,8 @@ export function orderReceivedForCentre(orderId: string, fulfillmentCentreId: str
         lineItems: [{ externalLineItemId: '', sku: 'MUG-11OZ-WHITE', title: 'Custom mug', quantity: 2 }],
         fulfillmentCentreId,
         promisedDeliveryDate: '',
-        trackingToken: randomUUID().replace(/-/g, ''),
+        trackingTokenHash: trackingTokenHash(randomUUID()),
+        buyerLocale: 'en',
       },
     },
   });

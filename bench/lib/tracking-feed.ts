@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createEnvelope, type EventEnvelope, topicForEventType } from '@tracking/events';
+import { createEnvelope, type EventEnvelope, topicForEventType, trackingTokenHash } from '@tracking/events';
 import { newTrackingToken } from '../../services/order-intake/src/domain/tracking-token';
 import { shipmentRegisteredEnvelope } from './webhooks';
 
@@ -79,6 +79,23 @@ export function orderInTransit(order: FedOrder, merchantId: string, centre: stri
           externalOrderId: `#${order.orderId.slice(0, 6)}`,
           storefrontPlatform: 'SHOPIFY',
           placedAt: placedAt.toISOString(),
+          lineItems: [{ externalLineItemId: '', sku: 'MUG-11OZ-WHITE', title: 'Custom mug', quantity: 2 }],
+          fulfillmentCentreId: centre,
+          promisedDeliveryDate: '',
+          trackingTokenHash: trackingTokenHash(order.token),
+          buyerLocale: 'vi-VN',
+          destination: { countryCode: 'VN', region: '' },
+        },
+      },
+    }),
+    createEnvelope({
+      orderId: order.orderId,
+      merchantId,
+      occurredAt: placedAt,
+      source: { service: 'order-intake', upstream: 'shopify' },
+      payload: {
+        $case: 'buyerContactRecorded',
+        value: {
           buyer: {
             firstName: 'Linh',
             lastName: 'Nguyen',
@@ -94,9 +111,6 @@ export function orderInTransit(order: FedOrder, merchantId: string, centre: stri
             postalCode: '100000',
             countryCode: 'VN',
           },
-          lineItems: [{ externalLineItemId: '', sku: 'MUG-11OZ-WHITE', title: 'Custom mug', quantity: 2 }],
-          fulfillmentCentreId: centre,
-          promisedDeliveryDate: '',
           trackingToken: order.token,
         },
       },

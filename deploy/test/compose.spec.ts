@@ -343,18 +343,19 @@ describe('Kafka topics', () => {
     .filter((resource): resource is Yaml => resource !== null);
   const init = composeServices['kafka-init'].environment as Record<string, string>;
   const eventTopics = words(init.TOPICS);
+  const personalTopics = words(init.PERSONAL_TOPICS);
   const deadLetterTopics = words(init.DEAD_LETTER_TOPICS);
   const expectedDeadLetters = SERVICES.map((service) => deadLetterTopic(service.name));
 
   it('compose creates the topics of libs/tracking-events and a dead-letter topic per service', () => {
-    expect([...eventTopics].sort()).toEqual([...ALL_TOPICS].sort());
+    expect([...eventTopics, ...personalTopics].sort()).toEqual([...ALL_TOPICS].sort());
     expect([...deadLetterTopics].sort()).toEqual([...expectedDeadLetters].sort());
   });
 
   it('deploy/kafka/topics.yaml declares exactly the topics compose creates', () => {
     const declared = kafkaTopics.map((resource) => resource.spec.topicName as string);
     expect(new Set(declared).size).toBe(declared.length);
-    expect([...declared].sort()).toEqual([...eventTopics, ...deadLetterTopics].sort());
+    expect([...declared].sort()).toEqual([...eventTopics, ...personalTopics, ...deadLetterTopics].sort());
   });
 
   it('declares Strimzi KafkaTopics with 12 partitions and 3 replicas', () => {
@@ -377,6 +378,16 @@ describe('Kafka topics', () => {
       expect(retention(topic)).toBe(Number(init.DEAD_LETTER_RETENTION_MS));
     expect(Number(init.RETENTION_MS)).toBe(-1);
     expect(Number(init.DEAD_LETTER_RETENTION_MS)).toBe(30 * 24 * 3_600_000);
+  });
+
+  it('keeps personal data for 30 days at most, compacted so an erasure supersedes the contact it erases', () => {
+    expect(personalTopics).toEqual(['tracking.buyer-contacts.v1']);
+    expect(Number(init.PERSONAL_RETENTION_MS)).toBe(30 * 24 * 3_600_000);
+    for (const topic of personalTopics) {
+      const { config } = kafkaTopics.find((resource) => resource.spec.topicName === topic)!.spec;
+      expect(config['retention.ms']).toBe(Number(init.PERSONAL_RETENTION_MS));
+      expect(config['cleanup.policy']).toBe('compact,delete');
+    }
   });
 });
 

@@ -10,6 +10,7 @@ describe('topics', () => {
   it('keeps the wire names of topics and event types', () => {
     expect(TOPICS).toEqual({
       orders: 'tracking.orders.v1',
+      buyerContacts: 'tracking.buyer-contacts.v1',
       production: 'tracking.production.v1',
       shipments: 'tracking.shipments.v1',
       carrierScans: 'tracking.carrier-scans.v1',
@@ -19,6 +20,8 @@ describe('topics', () => {
     });
     expect(topicForEventType('order.received')).toBe('tracking.orders.v1');
     expect(topicForEventType('order.cancelled')).toBe('tracking.orders.v1');
+    expect(topicForEventType('order.buyer-contact-recorded')).toBe('tracking.buyer-contacts.v1');
+    expect(topicForEventType('order.buyer-erased')).toBe('tracking.buyer-contacts.v1');
     expect(topicForEventType('production.step-recorded')).toBe('tracking.production.v1');
     expect(topicForEventType('shipment.registered')).toBe('tracking.shipments.v1');
     expect(topicForEventType('carrier.scan-recorded')).toBe('tracking.carrier-scans.v1');

@@ -5,6 +5,7 @@ import {
   encodeEnvelope,
   envelopeHeaders,
   TOPICS,
+  trackingTokenHash,
   type EventEnvelope,
 } from '@tracking/events';
 import {
@@ -134,7 +135,8 @@ describe('production-status', () => {
           lineItems: [{ externalLineItemId: '', sku: 'MUG', title: 'Mug', quantity: 1 }],
           fulfillmentCentreId,
           promisedDeliveryDate: '',
-          trackingToken: randomUUID().replace(/-/g, ''),
+          trackingTokenHash: trackingTokenHash(randomUUID()),
+          buyerLocale: 'en',
         },
       },
     });
