@@ -16,12 +16,15 @@ import { parseEtaSettings } from './domain/delivery-estimate';
 import { ETA_SETTINGS, type EtaSettings } from './domain/eta-settings';
 import { StatusHub } from './live/status-hub';
 import { TRACKING_API_DATABASE } from './persistence/database';
+import { BuyerContactsRepository } from './persistence/buyer-contacts.repository';
 import { ReadModelRepository } from './persistence/read-model.repository';
 import { BuyerRequestsUseCase } from './use-cases/buyer-requests.use-case';
+import { EraseBuyerUseCase } from './use-cases/erase-buyer.use-case';
 import { ListOrdersUseCase } from './use-cases/list-orders.use-case';
 import { MerchantMetricsUseCase } from './use-cases/merchant-metrics.use-case';
 import { OrderEvidenceUseCase } from './use-cases/order-evidence.use-case';
 import { OrderProjector } from './use-cases/order-projector';
+import { RecordBuyerContactUseCase } from './use-cases/record-buyer-contact.use-case';
 import { TrackOrderUseCase } from './use-cases/track-order.use-case';
 
 @Module({})
@@ -56,6 +59,7 @@ export class AppModule {
           }),
         },
         ReadModelRepository,
+        BuyerContactsRepository,
         StatusHub,
         OrderProjector,
         TrackOrderUseCase,
@@ -63,6 +67,8 @@ export class AppModule {
         ListOrdersUseCase,
         MerchantMetricsUseCase,
         OrderEvidenceUseCase,
+        RecordBuyerContactUseCase,
+        EraseBuyerUseCase,
       ],
     };
   }

@@ -12,6 +12,7 @@ import {
   MISTYPED_UPS,
   newOrder,
   notificationDispatched,
+  orderPlaced,
   orderReceived,
   productionStep,
   publish,
@@ -231,7 +232,7 @@ describe('tracking-api merchant metrics and evidence', () => {
         shipmentRegistered(order, t(40)),
         productionStep(order, t(60), 'PRODUCTION_STARTED'),
         productionStep(order, t(41), 'PACKED'),
-        orderReceived(order, t(72)),
+        ...orderPlaced(order, t(72)),
       );
     });
 
@@ -246,9 +247,13 @@ describe('tracking-api merchant metrics and evidence', () => {
           const response = await env.request<EvidencePack>('GET', `/v1/orders/${order.orderId}/evidence`, {
             token,
           });
-          return response.status === 200 && response.body.timeline.length === 7 ? response : undefined;
+          return response.status === 200 &&
+            response.body.timeline.length === 7 &&
+            response.body.order.destination.city !== ''
+            ? response
+            : undefined;
         },
-        { what: 'every fact projected' },
+        { what: 'every fact projected and the buyer contact recorded' },
       );
       const versionBefore = (await env.request('GET', `/v1/track/${order.token}`)).headers.get('etag');
       const publishedAt = new Set([t(1.5).toISOString(), t(1.4).toISOString()]);

@@ -15,6 +15,7 @@ import {
   daysAgo,
   MERCHANT,
   newOrder,
+  orderPlaced,
   orderReceived,
   productionStep,
   publish,
@@ -54,7 +55,7 @@ describe('tracking-api', () => {
       const order = newOrder();
       await publish(
         env.kafka,
-        orderReceived(order, daysAgo(5)),
+        ...orderPlaced(order, daysAgo(5)),
         productionStep(order, daysAgo(4), 'PRODUCTION_STARTED'),
         productionStep(order, daysAgo(3), 'PACKED'),
         shipmentRegistered(order, daysAgo(3)),
@@ -66,7 +67,10 @@ describe('tracking-api', () => {
       // be projected before the shipment registration that came earlier.
       const view = await trackedWhen(
         order.token,
-        (current) => current.status.state === 'IN_TRANSIT' && current.history.length === 6,
+        (current) =>
+          current.status.state === 'IN_TRANSIT' &&
+          current.history.length === 6 &&
+          current.buyer.firstName !== '',
       );
 
       expect(view.buyer.firstName).toBe('Linh');

@@ -63,7 +63,11 @@ export interface HistoryEntry {
   source: 'store' | 'production' | 'carrier' | 'manual';
 }
 
-/** What a buyer may see: first name and destination city, nothing else personal. */
+/**
+ * What a buyer may see: first name and destination city, nothing else personal. As projected and
+ * stored, both are blank: they are joined in from the buyer's contact when the view is served
+ * (see personal-data.ts), so that erasing them touches no projection.
+ */
 export interface PublicView {
   orderNumber: string;
   buyer: { firstName: string; locale: string };
@@ -243,7 +247,7 @@ export function projectOrder(
           activeExceptionAt: status.activeException ? new Date(status.activeException.occurredAt) : null,
           carrier: lead?.carrier ?? null,
           serviceLevel: lead?.serviceLevel ?? null,
-          destinationCountry: received.payload.value.shippingAddress?.countryCode ?? null,
+          destinationCountry: received.payload.value.destination?.countryCode || null,
           promisedDate: received.payload.value.promisedDeliveryDate || null,
         },
         settings.transitTable,
@@ -264,7 +268,7 @@ export function projectOrder(
       activeExceptionAt: null,
       carrier: null,
       serviceLevel: null,
-      destinationCountry: received.payload.value.shippingAddress?.countryCode ?? null,
+      destinationCountry: received.payload.value.destination?.countryCode || null,
       promisedDate: received.payload.value.promisedDeliveryDate || null,
     },
     settings.transitTable,
@@ -277,11 +281,8 @@ export function projectOrder(
   const exception = status.activeException;
   const publicView: PublicView = {
     orderNumber: value.externalOrderId,
-    buyer: { firstName: value.buyer?.firstName ?? '', locale: value.buyer?.locale || 'en' },
-    destination: {
-      city: value.shippingAddress?.city ?? '',
-      countryCode: value.shippingAddress?.countryCode ?? '',
-    },
+    buyer: { firstName: '', locale: value.buyerLocale || 'en' },
+    destination: { city: '', countryCode: value.destination?.countryCode ?? '' },
     status: {
       state: status.state,
       label: stateLabel(status.state),

@@ -2,6 +2,7 @@ import type { ServiceDatabaseOptions } from '@tracking/db';
 import { messagingTablesMigration } from '@tracking/kafka';
 import { CreateReadModel1764576000300 } from './migrations/1764576000300-create-read-model';
 import { AddFirstEtaAndMetricsIndexes1764576000500 } from './migrations/1764576000500-add-first-eta-and-metrics-indexes';
+import { KeepBuyerGreetingsApart1796410800000 } from './migrations/1796410800000-keep-buyer-greetings-apart';
 
 export const TRACKING_API_SCHEMA = 'tracking_api';
 
@@ -16,5 +17,6 @@ export const TRACKING_API_DATABASE: ServiceDatabaseOptions = {
     messagingTablesMigration(TRACKING_API_SCHEMA),
     CreateReadModel1764576000300,
     AddFirstEtaAndMetricsIndexes1764576000500,
+    KeepBuyerGreetingsApart1796410800000,
   ],
 };

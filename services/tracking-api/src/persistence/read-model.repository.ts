@@ -1,13 +1,27 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { EventEnvelope } from '@tracking/events';
+import { trackingTokenHash, type EventEnvelope } from '@tracking/events';
 import { advisoryLockKey } from '@tracking/db';
 import type { EntityManager } from 'typeorm';
 import type { PublicView } from '../domain/order-projection';
+import { withBuyerGreeting, withoutPersonalData, type BuyerGreeting } from '../domain/personal-data';
 
-/** Tokens are stored hashed: the read model can find an order by token but never hands one out. */
-export function tokenHash(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+/**
+ * The buyer's greeting of an order, as the columns of buyer_contacts joined in as `c` (null when
+ * none is known, or the buyer was erased).
+ */
+export const GREETING_COLUMNS = `c.first_name AS greeting_first_name, c.city AS greeting_city`;
+export const GREETING_JOIN = `LEFT JOIN tracking_api.buyer_contacts c ON c.order_id = o.order_id`;
+
+export interface GreetingColumns {
+  greeting_first_name: string | null;
+  greeting_city: string | null;
+}
+
+/** The greeting selected by GREETING_COLUMNS. */
+export function greetingOf(row: GreetingColumns): BuyerGreeting | null {
+  return row.greeting_first_name === null
+    ? null
+    : { firstName: row.greeting_first_name, city: row.greeting_city ?? '' };
 }
 
 export interface ProjectedStatus {
@@ -29,15 +43,14 @@ export interface OrderRecord {
   orderId: string;
   merchantId: string;
   externalOrderId: string;
-  trackingTokenHash: string;
+  /** Null only for an order published before the hash travelled in order.received. */
+  trackingTokenHash: string | null;
   storefrontPlatform: string;
   placedAt: Date;
   receivedAt: Date;
   fulfillmentCentreId: string | null;
   promisedDeliveryDate: string | null;
-  buyerFirstName: string;
   buyerLocale: string;
-  destinationCity: string;
   destinationCountry: string;
   state: string;
   stateReason: string | null;
@@ -67,9 +80,7 @@ const ORDER_COLUMNS: Array<[keyof OrderRecord, string, string?]> = [
   ['receivedAt', 'received_at'],
   ['fulfillmentCentreId', 'fulfillment_centre_id'],
   ['promisedDeliveryDate', 'promised_delivery_date'],
-  ['buyerFirstName', 'buyer_first_name'],
   ['buyerLocale', 'buyer_locale'],
-  ['destinationCity', 'destination_city'],
   ['destinationCountry', 'destination_country'],
   ['state', 'state'],
   ['stateReason', 'state_reason'],
@@ -129,6 +140,20 @@ export class ReadModelRepository {
       ],
     );
     return rows.length > 0;
+  }
+
+  /**
+   * Takes the personal data out of a fact just stored if its order's buyer was erased: facts keep
+   * arriving from topics kept for good after an erasure (late, redelivered, or replayed by a
+   * rebuild). A statement of its own, after insertEvent took the order's lock, so it sees an
+   * erasure committed while it waited.
+   */
+  async scrubIfErased(manager: EntityManager, event: EventEnvelope): Promise<void> {
+    await manager.query(
+      `UPDATE tracking_api.events SET envelope = $2::jsonb
+        WHERE event_id = $1 AND EXISTS (SELECT 1 FROM tracking_api.buyer_erasures WHERE order_id = $3)`,
+      [event.eventId, JSON.stringify(withoutPersonalData(event)), event.orderId],
+    );
   }
 
   async eventsOf(manager: EntityManager, orderId: string): Promise<EventEnvelope[]> {
@@ -202,23 +227,32 @@ export class ReadModelRepository {
   }
 
   async findByToken(manager: EntityManager, token: string): Promise<OrderRow | null> {
-    const rows: OrderRow[] = await manager.query(
-      `SELECT order_id, merchant_id, external_order_id, state, status_version, public_view
-         FROM tracking_api.orders WHERE tracking_token_hash = $1`,
-      [tokenHash(token)],
+    const rows: Array<OrderRow & GreetingColumns> = await manager.query(
+      `SELECT o.order_id, o.merchant_id, o.external_order_id, o.state, o.status_version, o.public_view,
+              ${GREETING_COLUMNS}
+         FROM tracking_api.orders o ${GREETING_JOIN} WHERE o.tracking_token_hash = $1`,
+      [trackingTokenHash(token)],
     );
-    return rows[0] ?? null;
+    const row = rows[0];
+    if (!row) return null;
+    const { greeting_first_name: _name, greeting_city: _city, ...order } = row;
+    return { ...order, public_view: withBuyerGreeting(row.public_view, greetingOf(row)) };
   }
 
   async currentView(
     manager: EntityManager,
     orderId: string,
   ): Promise<{ version: number; view: PublicView } | null> {
-    const rows: Array<{ status_version: number; public_view: PublicView }> = await manager.query(
-      `SELECT status_version, public_view FROM tracking_api.orders WHERE order_id = $1`,
-      [orderId],
-    );
-    return rows[0] ? { version: rows[0].status_version, view: rows[0].public_view } : null;
+    const rows: Array<{ status_version: number; public_view: PublicView } & GreetingColumns> =
+      await manager.query(
+        `SELECT o.status_version, o.public_view, ${GREETING_COLUMNS}
+           FROM tracking_api.orders o ${GREETING_JOIN} WHERE o.order_id = $1`,
+        [orderId],
+      );
+    const row = rows[0];
+    return row
+      ? { version: row.status_version, view: withBuyerGreeting(row.public_view, greetingOf(row)) }
+      : null;
   }
 
   async changesSince(
@@ -226,10 +260,16 @@ export class ReadModelRepository {
     orderId: string,
     version: number,
   ): Promise<Array<{ version: number; view: PublicView }>> {
-    const rows: Array<{ version: number; public_view: PublicView }> = await manager.query(
-      `SELECT version, public_view FROM tracking_api.status_changes WHERE order_id = $1 AND version > $2 ORDER BY version`,
+    // The greeting as it is now, not as it was: an erased buyer's name is not in any past version.
+    const rows: Array<{ version: number; public_view: PublicView } & GreetingColumns> = await manager.query(
+      `SELECT o.version, o.public_view, ${GREETING_COLUMNS}
+         FROM tracking_api.status_changes o ${GREETING_JOIN}
+        WHERE o.order_id = $1 AND o.version > $2 ORDER BY o.version`,
       [orderId, version],
     );
-    return rows.map((row) => ({ version: row.version, view: row.public_view }));
+    return rows.map((row) => ({
+      version: row.version,
+      view: withBuyerGreeting(row.public_view, greetingOf(row)),
+    }));
   }
 }

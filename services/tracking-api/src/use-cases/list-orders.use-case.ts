@@ -5,6 +5,13 @@ import type { DataSource } from 'typeorm';
 import type { ListOrdersQuery } from '../api/dto/list-orders.query';
 import { attentionReasonsSql, type AttentionReason } from '../domain/attention';
 import type { PublicView } from '../domain/order-projection';
+import { withBuyerGreeting } from '../domain/personal-data';
+import {
+  greetingOf,
+  GREETING_COLUMNS,
+  GREETING_JOIN,
+  type GreetingColumns,
+} from '../persistence/read-model.repository';
 
 const DEFAULT_PERIOD_DAYS = 30;
 
@@ -103,17 +110,20 @@ export class ListOrdersUseCase {
 
   /** One of the merchant's orders with its timeline; anyone else's is as unknown as a missing one. */
   async get(merchantId: string, orderId: string, now = new Date()) {
-    const rows: Array<{ public_view: PublicView; attention: AttentionReason[]; valid_tracking: boolean }> =
-      await this.dataSource.query(
-        `SELECT o.public_view, o.valid_tracking, ${attentionReasonsSql('$3')} AS attention
-         FROM tracking_api.orders o WHERE o.order_id = $1 AND o.merchant_id = $2`,
-        [orderId, merchantId, now],
-      );
+    const rows: Array<
+      { public_view: PublicView; attention: AttentionReason[]; valid_tracking: boolean } & GreetingColumns
+    > = await this.dataSource.query(
+      `SELECT o.public_view, o.valid_tracking, ${attentionReasonsSql('$3')} AS attention,
+              ${GREETING_COLUMNS}
+         FROM tracking_api.orders o ${GREETING_JOIN}
+        WHERE o.order_id = $1 AND o.merchant_id = $2`,
+      [orderId, merchantId, now],
+    );
     const row = rows[0];
     if (!row) throw new NotFoundError('order', orderId);
     return {
       orderId,
-      ...row.public_view,
+      ...withBuyerGreeting(row.public_view, greetingOf(row)),
       validTracking: row.valid_tracking,
       attentionReasons: row.attention,
     };

@@ -3,9 +3,15 @@ import { UnitOfWork } from '@tracking/db';
 import { NotFoundError } from '@tracking/errors';
 import { buildEvidencePack, type EvidenceOrderSource, type EvidencePack } from '../domain/evidence-pack';
 import type { PublicView } from '../domain/order-projection';
-import { ReadModelRepository } from '../persistence/read-model.repository';
+import {
+  greetingOf,
+  GREETING_COLUMNS,
+  GREETING_JOIN,
+  ReadModelRepository,
+  type GreetingColumns,
+} from '../persistence/read-model.repository';
 
-interface EvidenceRow {
+interface EvidenceRow extends GreetingColumns {
   order_id: string;
   merchant_id: string;
   external_order_id: string;
@@ -14,7 +20,6 @@ interface EvidenceRow {
   received_at: Date;
   fulfillment_centre_id: string | null;
   promised_delivery_date: string | null;
-  destination_city: string;
   destination_country: string;
   state: string;
   state_reason: string | null;
@@ -41,11 +46,13 @@ export class OrderEvidenceUseCase {
     return this.unitOfWork.run(
       async ({ manager }) => {
         const rows: EvidenceRow[] = await manager.query(
-          `SELECT order_id, merchant_id, external_order_id, storefront_platform, placed_at, received_at,
-                fulfillment_centre_id, to_char(promised_delivery_date, 'YYYY-MM-DD') AS promised_delivery_date,
-                destination_city, destination_country, state, state_reason, state_occurred_at, packed_at,
-                first_carrier_scan_at, delivered_at, eta_from, eta_to, first_eta_to, public_view
-           FROM tracking_api.orders WHERE order_id = $1 AND merchant_id = $2`,
+          `SELECT o.order_id, o.merchant_id, o.external_order_id, o.storefront_platform, o.placed_at, o.received_at,
+                o.fulfillment_centre_id, to_char(o.promised_delivery_date, 'YYYY-MM-DD') AS promised_delivery_date,
+                ${GREETING_COLUMNS}, o.destination_country, o.state, o.state_reason, o.state_occurred_at,
+                o.packed_at, o.first_carrier_scan_at, o.delivered_at, o.eta_from, o.eta_to, o.first_eta_to,
+                o.public_view
+           FROM tracking_api.orders o ${GREETING_JOIN}
+          WHERE o.order_id = $1 AND o.merchant_id = $2`,
           [orderId, merchantId],
         );
         const row = rows[0];
@@ -59,7 +66,8 @@ export class OrderEvidenceUseCase {
           receivedAt: row.received_at,
           fulfillmentCentreId: row.fulfillment_centre_id,
           promisedDeliveryDate: row.promised_delivery_date,
-          destinationCity: row.destination_city,
+          // Blank once the buyer is erased: the pack still proves where the parcel went by country.
+          destinationCity: greetingOf(row)?.city ?? '',
           destinationCountry: row.destination_country,
           state: row.state,
           stateReason: row.state_reason,

@@ -12,7 +12,8 @@ import {
 import { OutboxWriter } from '@tracking/kafka';
 import { projectOrder, type OrderProjection } from '../domain/order-projection';
 import { ETA_SETTINGS, type EtaSettings } from '../domain/eta-settings';
-import { ReadModelRepository, tokenHash } from '../persistence/read-model.repository';
+import { carriesPersonalData } from '../domain/personal-data';
+import { ReadModelRepository } from '../persistence/read-model.repository';
 import { StatusHub } from '../live/status-hub';
 
 export const TRACKING_API_SERVICE = 'tracking-api';
@@ -42,9 +43,11 @@ export class OrderProjector {
     options: ProjectOptions = { publish: true },
     now = new Date(),
   ): Promise<void> {
-    // Round trips are what a projection costs at peak: four per fact, five when the status moves.
+    // Round trips are what a projection costs at peak: four per fact, five when the status moves
+    // (and one more for the few facts that carry personal data, a delivery's proof among them).
     const fresh = await this.repository.insertEvent(tx.manager, event);
     if (!fresh) return;
+    if (carriesPersonalData(event)) await this.repository.scrubIfErased(tx.manager, event);
     // Notifications and buyers' requests are kept as evidence but change nothing in the projection.
     if (!trackingEventFromEnvelope(event)) return;
     const { previous, events } = await this.repository.orderWithFacts(tx.manager, event.orderId);
@@ -87,16 +90,15 @@ export class OrderProjector {
       orderId: received.orderId,
       merchantId: received.merchantId,
       externalOrderId: value.externalOrderId,
-      trackingTokenHash: tokenHash(value.trackingToken),
+      // Stored as published: lookups hash the presented token with the same trackingTokenHash.
+      trackingTokenHash: value.trackingTokenHash || null,
       storefrontPlatform: value.storefrontPlatform,
       placedAt: new Date(value.placedAt ?? received.occurredAt ?? received.recordedAt!),
       receivedAt: new Date(received.occurredAt ?? received.recordedAt!),
       fulfillmentCentreId: value.fulfillmentCentreId || null,
       promisedDeliveryDate: value.promisedDeliveryDate || null,
-      buyerFirstName: value.buyer?.firstName ?? '',
-      buyerLocale: value.buyer?.locale || 'en',
-      destinationCity: value.shippingAddress?.city ?? '',
-      destinationCountry: value.shippingAddress?.countryCode ?? '',
+      buyerLocale: value.buyerLocale || 'en',
+      destinationCountry: value.destination?.countryCode ?? '',
       state: status.state,
       stateReason: status.activeException?.reason ?? null,
       stateOccurredAt: new Date(status.occurredAt),

@@ -23,7 +23,10 @@ export const READ_MODEL_TOPICS = [
 /**
  * The tables a rebuild replaces, in the order the projector writes them, so that taking their
  * locks cannot deadlock with a projection under way. Feedback and delivery-change requests come
- * from buyers over HTTP, not from topics, and are kept.
+ * from buyers over HTTP, not from topics, and are kept. So are buyer_contacts and buyer_erasures:
+ * the buyer-contacts topic has finite retention, so a rebuild could not read every greeting again
+ * and must not wipe the ones it holds, and an erasure must stay in force through the replay (the
+ * projector takes an erased order's personal data out of each fact as it stores it again).
  */
 const REBUILT_TABLES = ['tracking_api.events', 'tracking_api.orders', 'tracking_api.status_changes'] as const;
 
@@ -105,7 +108,7 @@ export async function rebuildReadModel(options: RebuildReadModelOptions): Promis
     const before = await countRows(manager);
     await manager.query(
       `CREATE TEMPORARY TABLE rebuild_previous_versions ON COMMIT DROP AS
-         SELECT order_id, status_version FROM tracking_api.orders`,
+         SELECT order_id, status_version, tracking_token_hash FROM tracking_api.orders`,
     );
     await manager.query(
       `CREATE TEMPORARY TABLE rebuild_previous_events ON COMMIT DROP AS SELECT event_id FROM tracking_api.events`,
@@ -145,6 +148,12 @@ export async function rebuildReadModel(options: RebuildReadModelOptions): Promis
       log,
     );
 
+    // An order.received published before the token's hash travelled in it replays without one:
+    // the order keeps the hash it was found by.
+    await manager.query(
+      `UPDATE tracking_api.orders o SET tracking_token_hash = p.tracking_token_hash
+         FROM rebuild_previous_versions p WHERE p.order_id = o.order_id AND o.tracking_token_hash IS NULL`,
+    );
     await manager.query(`DELETE FROM tracking_api.status_changes`);
     await manager.query(
       `UPDATE tracking_api.orders o SET status_version = 1 + COALESCE(

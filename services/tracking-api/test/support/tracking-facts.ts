@@ -4,6 +4,7 @@ import {
   encodeEnvelope,
   envelopeHeaders,
   topicForEventType,
+  trackingTokenHash,
   type CanonicalReasonCode,
   type EventEnvelope,
 } from '@tracking/events';
@@ -60,23 +61,20 @@ export async function publish(kafka: TestKafka, ...events: EventEnvelope[]): Pro
 }
 
 export interface OrderReceivedOptions {
-  city?: string;
   countryCode?: string;
-  firstName?: string;
+  region?: string;
   /** A date (YYYY-MM-DD) the storefront promised; none by default. */
   promisedDeliveryDate?: string;
 }
 
-/** An order from a Vietnamese buyer, with all the personal data a storefront sends. */
+/**
+ * An order from a Vietnamese buyer, as order-intake publishes it on the orders topic: the token
+ * only as its hash, and nothing that identifies the buyer (that is buyerContactRecorded's).
+ */
 export function orderReceived(
   order: OrderFixture,
   placedAt: Date,
-  {
-    city = 'Hanoi',
-    countryCode = 'VN',
-    firstName = 'Linh',
-    promisedDeliveryDate = '',
-  }: OrderReceivedOptions = {},
+  { countryCode = 'VN', region = '', promisedDeliveryDate = '' }: OrderReceivedOptions = {},
 ): EventEnvelope {
   return createEnvelope({
     orderId: order.orderId,
@@ -89,6 +87,40 @@ export function orderReceived(
         externalOrderId: `#${order.orderId.slice(0, 6)}`,
         storefrontPlatform: 'SHOPIFY',
         placedAt: placedAt.toISOString(),
+        lineItems: [{ externalLineItemId: '', sku: 'MUG', title: 'Mug', quantity: 1 }],
+        fulfillmentCentreId: 'fc-1',
+        promisedDeliveryDate,
+        trackingTokenHash: trackingTokenHash(order.token),
+        buyerLocale: 'vi-VN',
+        destination: { countryCode, region },
+      },
+    },
+  });
+}
+
+export interface BuyerContactOptions {
+  firstName?: string;
+  city?: string;
+  countryCode?: string;
+}
+
+/**
+ * The same order's buyer, on the buyer-contacts topic, with all the personal data a storefront
+ * sends; order-intake publishes it with order.received, so either may arrive first.
+ */
+export function buyerContactRecorded(
+  order: OrderFixture,
+  { firstName = 'Linh', city = 'Hanoi', countryCode = 'VN' }: BuyerContactOptions = {},
+  at = new Date(),
+): EventEnvelope {
+  return createEnvelope({
+    orderId: order.orderId,
+    merchantId: order.merchantId,
+    occurredAt: at,
+    source: { service: 'order-intake', upstream: 'shopify' },
+    payload: {
+      $case: 'buyerContactRecorded',
+      value: {
         buyer: {
           firstName,
           lastName: 'Nguyen',
@@ -104,12 +136,29 @@ export function orderReceived(
           postalCode: '100000',
           countryCode,
         },
-        lineItems: [{ externalLineItemId: '', sku: 'MUG', title: 'Mug', quantity: 1 }],
-        fulfillmentCentreId: 'fc-1',
-        promisedDeliveryDate,
         trackingToken: order.token,
       },
     },
+  });
+}
+
+/** The order's order.received and its buyer's contact record, as order-intake publishes them together. */
+export function orderPlaced(
+  order: OrderFixture,
+  placedAt: Date,
+  options: OrderReceivedOptions & BuyerContactOptions = {},
+): EventEnvelope[] {
+  return [orderReceived(order, placedAt, options), buyerContactRecorded(order, options, placedAt)];
+}
+
+/** A merchant asked for the order's buyer to be erased. */
+export function buyerErased(order: OrderFixture, requestId = `era_${randomUUID()}`): EventEnvelope {
+  return createEnvelope({
+    orderId: order.orderId,
+    merchantId: order.merchantId,
+    occurredAt: new Date(),
+    source: { service: 'order-intake', upstream: 'merchant' },
+    payload: { $case: 'buyerErased', value: { requestId } },
   });
 }
 
@@ -260,7 +309,7 @@ export function notificationDispatched(
 /** An order in transit: received five days ago, made, packed, picked up in Hanoi, now in Da Nang. */
 export function orderInTransit(order: OrderFixture): EventEnvelope[] {
   return [
-    orderReceived(order, daysAgo(5)),
+    ...orderPlaced(order, daysAgo(5)),
     productionStep(order, daysAgo(4), 'PRODUCTION_STARTED'),
     productionStep(order, daysAgo(3), 'PACKED'),
     shipmentRegistered(order, daysAgo(3)),
