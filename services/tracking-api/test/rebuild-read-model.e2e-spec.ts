@@ -9,6 +9,8 @@ import { ETA_SETTINGS, type EtaSettings } from '../src/domain/eta-settings';
 import { rebuildReadModel, RebuildRefusedError } from '../src/use-cases/rebuild-read-model';
 import {
   ago,
+  buyerContactRecorded,
+  buyerErased,
   carrierScan,
   DAY,
   HOUR,
@@ -109,6 +111,23 @@ describe('tracking-api read model rebuild', () => {
         return Number(row?.events) === new Set(published.map((event) => event.eventId)).size;
       },
       { what: 'every fact projected by the running service' },
+    );
+    // Greetings and an erasure, on the buyer-contacts topic, which a rebuild does not replay.
+    const contacts = [
+      buyerContactRecorded(inTransit),
+      buyerContactRecorded(delivered),
+      buyerErased(delivered),
+    ];
+    await publish(env.kafka, ...contacts);
+    await eventually(
+      async () => {
+        const rows = await dataSource.query<unknown[]>(
+          `SELECT 1 FROM tracking_api.inbox WHERE event_id = ANY($1::uuid[])`,
+          [contacts.map((event) => event.eventId)],
+        );
+        return rows.length === contacts.length;
+      },
+      { what: 'the greetings and the erasure consumed' },
     );
   });
 
@@ -225,6 +244,14 @@ describe('tracking-api read model rebuild', () => {
       delivered.orderId,
     ]);
     expect(feedback).toEqual([{ rating: 5 }]);
+    // The greeting it could not read again is kept; the erased buyer's proof of delivery, replayed
+    // from the carrier topic, was scrubbed again (the facts compared equal above).
+    const greetings = await dataSource.query(
+      `SELECT order_id, first_name FROM tracking_api.buyer_contacts WHERE order_id = ANY($1::uuid[])`,
+      [[inTransit.orderId, delivered.orderId]],
+    );
+    expect(greetings).toEqual([{ order_id: inTransit.orderId, first_name: 'Linh' }]);
+    expect(JSON.stringify(after.events)).not.toContain('NGUYEN THI LINH');
     expect(result.lost).toBe(0);
     expect(result.after.events).toBeGreaterThanOrEqual(result.before.events);
     expect(result.after.awaitingOrder).toBeGreaterThanOrEqual(1);
