@@ -11,18 +11,21 @@ import { SettingsController } from './api/settings.controller';
 import { SmsInboundController } from './api/sms-inbound.controller';
 import { channelProviders } from './channels/channel-providers';
 import type { NotificationConfig } from './config/notification.config';
+import { BuyerContactEventsConsumer } from './consumers/buyer-contact-events.consumer';
 import { OrderEventsConsumer } from './consumers/order-events.consumer';
 import { StatusEventsConsumer } from './consumers/status-events.consumer';
 import { DispatcherJob } from './jobs/dispatcher.job';
 import { NOTIFICATION_DATABASE } from './persistence/database';
 import { NotificationRepository } from './persistence/notification.repository';
 import { DispatchNotificationsUseCase, DispatchSignal } from './use-cases/dispatch-notifications';
+import { EraseBuyerUseCase } from './use-cases/erase-buyer';
 import { HandleSmsReplyUseCase } from './use-cases/handle-sms-reply';
 import { ListNotificationsUseCase } from './use-cases/list-notifications';
 import { ManageSettingsUseCase } from './use-cases/manage-settings';
 import { NotificationLedger } from './use-cases/notification-ledger';
 import { NotificationPlanner } from './use-cases/notification-planner';
 import { ReactToStatusChangeUseCase } from './use-cases/react-to-status-change';
+import { RecordBuyerContactUseCase } from './use-cases/record-buyer-contact';
 import { RecordOrderUseCase } from './use-cases/record-order';
 
 @Module({})
@@ -46,6 +49,7 @@ export class AppModule {
         NotificationsController,
         SmsInboundController,
         OrderEventsConsumer,
+        BuyerContactEventsConsumer,
         StatusEventsConsumer,
       ],
       providers: [
@@ -57,6 +61,8 @@ export class AppModule {
         DispatchNotificationsUseCase,
         DispatcherJob,
         RecordOrderUseCase,
+        RecordBuyerContactUseCase,
+        EraseBuyerUseCase,
         ReactToStatusChangeUseCase,
         ManageSettingsUseCase,
         ListNotificationsUseCase,

@@ -48,7 +48,7 @@ describe('notification: replaying dead-lettered sends', () => {
     const email = 'replayed@example.com';
     harness.smtp.failTemporarily(email, 3);
     const order = orderReceived({ merchantId: MERCHANT, buyer: { email } });
-    await harness.publish(order.event, statusChanged(order, { state: 'PICKED_UP' }));
+    await harness.publish(order.event, order.contact, statusChanged(order, { state: 'PICKED_UP' }));
     await harness.logUntil(order.orderId, MERCHANT, finalOn('email'), 'the email dead-lettered');
     const dead = await harness.logUntil(
       order.orderId,

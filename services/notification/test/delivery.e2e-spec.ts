@@ -18,7 +18,7 @@ describe('notification: channels, consent and failures', () => {
 
   async function shippedOrder(buyer: BuyerInput, merchantId = MERCHANT) {
     const order = orderReceived({ merchantId, buyer });
-    await harness.publish(order.event, statusChanged(order, { state: 'PICKED_UP' }));
+    await harness.publish(order.event, order.contact, statusChanged(order, { state: 'PICKED_UP' }));
     return order;
   }
 
@@ -248,7 +248,7 @@ describe('notification: channels, consent and failures', () => {
       const address = 'greylisted@example.com';
       harness.smtp.failTemporarily(address, 2);
       const order = orderReceived({ merchantId: MERCHANT, buyer: { email: address } });
-      await harness.publish(order.event);
+      await harness.publish(order.event, order.contact);
 
       const body = await harness.logUntil(order.orderId, MERCHANT, finalEntry('order_confirmation', 'email'));
       const entries = entriesOf(body.log, 'order_confirmation', 'email');
@@ -269,7 +269,7 @@ describe('notification: channels, consent and failures', () => {
       const address = 'no-such-user@example.com';
       harness.smtp.bounce(address);
       const order = orderReceived({ merchantId: MERCHANT, buyer: { email: address } });
-      await harness.publish(order.event);
+      await harness.publish(order.event, order.contact);
 
       await harness.logUntil(order.orderId, MERCHANT, finalEntry('order_confirmation', 'email'));
       // Long enough for a retry to have been attempted had the bounce been treated as transient.

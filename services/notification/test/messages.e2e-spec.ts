@@ -32,7 +32,7 @@ describe('notification: what is sent', () => {
       statusChanged(order, { state: 'ORDER_RECEIVED', windowFrom: daysFromNow(4), windowTo: daysFromNow(6) }),
     );
     await pause(1_500);
-    await harness.publish(order.event);
+    await harness.publish(order.event, order.contact);
 
     const [mail] = await eventually(
       () => harness.smtp.to('grace@example.com').length > 0 && harness.smtp.to('grace@example.com'),
@@ -57,7 +57,7 @@ describe('notification: what is sent', () => {
   /** Places an order, lets its confirmation go, then publishes `statuses` and waits for the email with `subject`. */
   async function mailFor(buyer: BuyerInput, statuses: StatusInput[], subject: RegExp, merchantId = MERCHANT) {
     const order = orderReceived({ merchantId, buyer });
-    await harness.publish(order.event);
+    await harness.publish(order.event, order.contact);
     await harness.logUntil(order.orderId, merchantId, (log) =>
       log.some((entry) => entry.kind === 'order_confirmation' && entry.final),
     );
@@ -147,7 +147,7 @@ describe('notification: what is sent', () => {
 
     it('a delay: the window moved to a later day', async () => {
       const order = orderReceived({ merchantId: MERCHANT, buyer: { email: 'kind-delay@example.com' } });
-      await harness.publish(order.event);
+      await harness.publish(order.event, order.contact);
       await harness.publish(
         statusChanged(order, { state: 'PICKED_UP', windowFrom: daysFromNow(2), windowTo: daysFromNow(3) }),
       );
@@ -251,7 +251,7 @@ describe('notification: what is sent', () => {
         merchantId: merchant,
         buyer: { email: 'no-locale@example.com', locale: '' },
       });
-      await harness.publish(german.event, unknown.event);
+      await harness.publish(german.event, german.contact, unknown.event, unknown.contact);
 
       const english = await eventually(() => harness.smtp.to('de-buyer@example.com')[0]);
       const russian = await eventually(() => harness.smtp.to('no-locale@example.com')[0]);
@@ -390,7 +390,7 @@ describe('notification: what is sent', () => {
         messages: { order_confirmation: { enabled: false, channels: ['email'] } },
       });
       const order = orderReceived({ merchantId: merchant, buyer: { email: 'no-confirmation@example.com' } });
-      await harness.publish(order.event);
+      await harness.publish(order.event, order.contact);
 
       const body = await harness.logUntil(order.orderId, merchant, (log) => log.length > 0);
       expect(body.log).toEqual([
@@ -412,7 +412,7 @@ describe('notification: what is sent', () => {
         merchantId: MERCHANT,
         buyer: { email: 'log@example.com', phone: '+447700900333' },
       });
-      await harness.publish(order.event, statusChanged(order, { state: 'PICKED_UP' }));
+      await harness.publish(order.event, order.contact, statusChanged(order, { state: 'PICKED_UP' }));
       // Both channels of the shipped message: the confirmation's entries may come first.
       const body = await harness.logUntil(
         order.orderId,
@@ -470,7 +470,7 @@ describe('notification: what is sent', () => {
 
     it('answers 404 for another merchant’s order and 422 for an order id that is not one', async () => {
       const order = orderReceived({ merchantId: MERCHANT, buyer: { email: 'private@example.com' } });
-      await harness.publish(order.event);
+      await harness.publish(order.event, order.contact);
       await harness.logUntil(order.orderId, MERCHANT, (log) => log.length > 0);
       const other = await harness.env.request('GET', `/v1/notifications?orderId=${order.orderId}`, {
         token: await harness.merchantToken('someone-else'),

@@ -27,7 +27,7 @@ describe('notification: once, in time, and only the latest', () => {
 
   async function placed(buyer: BuyerInput, merchantId = MERCHANT) {
     const order = orderReceived({ merchantId, buyer });
-    await harness.publish(order.event);
+    await harness.publish(order.event, order.contact);
     await harness.logUntil(order.orderId, merchantId, (log) =>
       log.some((e) => e.kind === 'order_confirmation' && e.final),
     );
@@ -65,14 +65,17 @@ describe('notification: once, in time, and only the latest', () => {
         await harness.restart(async () => {
           // While it is down the broker redelivers, and an upstream rebuild replays the same facts
           // under new event ids.
+          const rebuilt = orderReceived({
+            orderId: order.orderId,
+            merchantId: MERCHANT,
+            externalOrderId: order.externalOrderId,
+            buyer: { email: 'restart@example.com' },
+          });
           await harness.publish(
             order.event,
-            orderReceived({
-              orderId: order.orderId,
-              merchantId: MERCHANT,
-              externalOrderId: order.externalOrderId,
-              buyer: { email: 'restart@example.com' },
-            }).event,
+            order.contact,
+            rebuilt.event,
+            rebuilt.contact,
             outForDelivery,
             statusChanged(order, {
               state: 'OUT_FOR_DELIVERY',
@@ -103,7 +106,7 @@ describe('notification: once, in time, and only the latest', () => {
       const start = Date.now() - 60 * 60_000;
       // The order is decided first (its confirmation waits out the coalescing window), then a
       // backfill brings four statuses at once.
-      await harness.publish(order.event);
+      await harness.publish(order.event, order.contact);
       await eventually(
         async () => (await harness.notifications(order.orderId, MERCHANT)).notifications.length > 0,
       );
@@ -141,6 +144,7 @@ describe('notification: once, in time, and only the latest', () => {
       });
       await harness.publish(
         order.event,
+        order.contact,
         statusChanged(order, { state: 'DELIVERED', occurredAt: new Date(Date.now() - 7 * 3_600_000) }),
       );
       const body = await harness.logUntil(
@@ -178,7 +182,7 @@ describe('notification: once, in time, and only the latest', () => {
       const order = orderReceived({ merchantId: MERCHANT, buyer: { email: 'late-contact@example.com' } });
       await harness.publish(statusChanged(order, { state: 'PICKED_UP' }));
       await pause(2_500);
-      await harness.publish(order.event);
+      await harness.publish(order.event, order.contact);
       await harness.logUntil(order.orderId, MERCHANT, (log) => kindsSent(log).includes('shipped'));
       // The confirmation came after a later status: superseded, not sent.
       expect(subjects('late-contact@example.com')).toEqual([
@@ -188,7 +192,7 @@ describe('notification: once, in time, and only the latest', () => {
 
     it('withdraws what is not sent yet when the order is cancelled', async () => {
       const order = orderReceived({ merchantId: MERCHANT, buyer: { email: 'cancelled@example.com' } });
-      await harness.publish(order.event, statusChanged(order, { state: 'CANCELLED' }));
+      await harness.publish(order.event, order.contact, statusChanged(order, { state: 'CANCELLED' }));
       const body = await harness.logUntil(order.orderId, MERCHANT, (log) => log.some((e) => e.final));
       await pause(2_000);
       expect(harness.smtp.to('cancelled@example.com')).toHaveLength(0);
@@ -248,7 +252,7 @@ describe('notification: once, in time, and only the latest', () => {
         merchantId: merchant,
         buyer: vietnameseBuyer('quiet-shipped@example.com'),
       });
-      await harness.publish(order.event, statusChanged(order, { state: 'PICKED_UP' }));
+      await harness.publish(order.event, order.contact, statusChanged(order, { state: 'PICKED_UP' }));
       const held = await eventually(async () => {
         const body = await harness.notifications(order.orderId, merchant);
         return body.notifications.find((n) => n.kind === 'shipped')?.deliveries[0];
@@ -266,7 +270,7 @@ describe('notification: once, in time, and only the latest', () => {
 
     it('sends delivered and out-for-delivery at once, and drops the held message they make stale', async () => {
       const order = orderReceived({ merchantId: merchant, buyer: vietnameseBuyer('quiet-ofd@example.com') });
-      await harness.publish(order.event, statusChanged(order, { state: 'PICKED_UP' }));
+      await harness.publish(order.event, order.contact, statusChanged(order, { state: 'PICKED_UP' }));
       await eventually(
         async () =>
           (await harness.notifications(order.orderId, merchant)).notifications.find(
@@ -303,7 +307,7 @@ describe('notification: once, in time, and only the latest', () => {
 
   it('publishes every delivery-log entry, the skipped ones included', async () => {
     const order = orderReceived({ merchantId: MERCHANT, buyer: { email: null, phone: null } });
-    await harness.publish(order.event);
+    await harness.publish(order.event, order.contact);
     const body = await harness.logUntil(order.orderId, MERCHANT, (log) => log.some((e) => e.final));
     const events = await eventually(
       () =>

@@ -53,11 +53,17 @@ describe('notification: shutting down with sends in flight', () => {
 
   it('stops within SHUTDOWN_TIMEOUT_MS and leaves a stalled email to the next replica, which sends it once', async () => {
     const order = orderReceived({ merchantId: MERCHANT, buyer: { email: 'stalled@example.com' } });
-    await harness.publish(order.event);
-    await eventually(async () => (stalling.connections > 0 ? true : undefined), {
-      what: 'the confirmation email to reach the stalling SMTP server',
-      timeoutMs: 30_000,
-    });
+    await harness.publish(order.event, order.contact);
+    // This order's own send, not a connection from elsewhere that happens to reach the port.
+    await eventually(
+      async () =>
+        stalling.connections > 0 &&
+        (await deliveriesOf(harness.env.config.DATABASE_URL, order.orderId)).some((d) => d.attempts > 0),
+      {
+        what: 'the confirmation email to reach the stalling SMTP server',
+        timeoutMs: 30_000,
+      },
+    );
 
     const started = Date.now();
     const stopped = harness.stopApp().then(() => Date.now() - started);

@@ -25,7 +25,7 @@ describe('notification: without SMTP or an SMS provider', () => {
       merchantId: MERCHANT,
       buyer: { email: 'nowhere@example.com', phone: '+447700900601' },
     });
-    await harness.publish(order.event, statusChanged(order, { state: 'PICKED_UP' }));
+    await harness.publish(order.event, order.contact, statusChanged(order, { state: 'PICKED_UP' }));
 
     const body = await harness.logUntil(
       order.orderId,

@@ -74,7 +74,7 @@ describe('notification: merchant webhooks cannot reach internal addresses', () =
       await client.end();
     }
     const order = orderReceived({ merchantId: merchant, buyer: { email: 'ssrf@example.com' } });
-    await harness.publish(order.event, statusChanged(order, { state: 'PICKED_UP' }));
+    await harness.publish(order.event, order.contact, statusChanged(order, { state: 'PICKED_UP' }));
 
     const { log, notifications } = await harness.logUntil(
       order.orderId,

@@ -156,13 +156,4 @@ export class NotificationConfig extends PlatformConfig {
   @Min(1)
   @Max(100)
   NOTIFICATION_DISPATCH_CONCURRENCY = 8;
-
-  /**
-   * A status may arrive before the order's contact details (they travel on another topic). Its
-   * messages wait this long for them; after that only the merchant webhook goes out.
-   */
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  NOTIFICATION_CONTACT_WAIT_MS = 10 * MINUTE;
 }

@@ -4,7 +4,7 @@ import { isEnvelopeOf, TOPICS, type EventEnvelope } from '@tracking/events';
 import type { KafkaEventContext } from '@tracking/kafka';
 import { RecordOrderUseCase } from '../use-cases/record-order';
 
-/** Orders bring the buyer's contact details and consent, and the order confirmation. */
+/** Orders bring the order confirmation and their half of the buyer's record (no contact details). */
 @Controller()
 export class OrderEventsConsumer {
   constructor(private readonly recordOrder: RecordOrderUseCase) {}

@@ -6,7 +6,27 @@ export interface BuyerReachFacts {
   smsChosen: boolean;
   smsConsentGranted: boolean;
   smsConsentRecordedAt: Date | null;
+  erasedAt?: Date | null;
 }
+
+/** What says whether the order's record is whole: both halves come, apart, in either order. */
+export interface BuyerRecordFacts {
+  receivedAt: Date | null;
+  contactRecordedAt: Date | null;
+  erasedAt: Date | null;
+}
+
+/**
+ * Whether a buyer message can be decided yet. The order (number, locale, time zone) and the
+ * contact details travel on different topics; until both are here a message waits rather than
+ * being skipped. An erased buyer is settled for good: there is nothing more to wait for.
+ */
+export function buyerRecordSettled(record: BuyerRecordFacts | undefined): boolean {
+  if (!record) return false;
+  return record.erasedAt !== null || (record.receivedAt !== null && record.contactRecordedAt !== null);
+}
+
+export const ERASED = 'the buyer’s personal data was erased at the merchant’s request';
 
 export type Reach = { reachable: true } | { reachable: false; detail: string };
 
@@ -21,6 +41,7 @@ export function buyerReach(
   optedOutAt: Date | undefined,
 ): Reach {
   if (!contact) return { reachable: false, detail: 'no contact details known for the order' };
+  if (contact.erasedAt) return { reachable: false, detail: ERASED };
   if (channel === 'email') {
     if (!contact.email) return { reachable: false, detail: 'the buyer gave no email address' };
     if (!contact.emailChosen) return { reachable: false, detail: 'the buyer did not choose email updates' };

@@ -11,6 +11,7 @@ import {
   SmsOptOutEntity,
 } from './entities';
 import { CreateNotificationTables1764576000400 } from './migrations/1764576000400-create-notification-tables';
+import { RecordContactApartAndErasure1796410100000 } from './migrations/1796410100000-record-contact-apart-and-erasure';
 
 /** This service's tables: used by the running service and by `npm run migrate`. */
 export const NOTIFICATION_DATABASE: ServiceDatabaseOptions = {
@@ -24,5 +25,9 @@ export const NOTIFICATION_DATABASE: ServiceDatabaseOptions = {
     DeliveryLogEntity,
     SmsOptOutEntity,
   ],
-  migrations: [messagingTablesMigration(NOTIFICATION_SCHEMA), CreateNotificationTables1764576000400],
+  migrations: [
+    messagingTablesMigration(NOTIFICATION_SCHEMA),
+    CreateNotificationTables1764576000400,
+    RecordContactApartAndErasure1796410100000,
+  ],
 };

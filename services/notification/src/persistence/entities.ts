@@ -19,7 +19,12 @@ export class MerchantSettingsEntity {
   updatedAt!: Date;
 }
 
-/** What is needed to reach the buyer of one order, from order.received. Personal data. */
+/**
+ * What is needed to reach the buyer of one order. Personal data. Filled in two halves that come in
+ * either order: the order's (order.received: order number, locale, time zone) and the contact's
+ * (order.buyer-contact-recorded: name, addresses, choices, consent, tracking token). After an
+ * erasure the row stays, emptied of the contact half, as the marker that keeps it empty.
+ */
 @Entity({ name: 'buyer_contacts', schema: NOTIFICATION_SCHEMA })
 export class BuyerContactEntity {
   @PrimaryColumn('uuid', { name: 'order_id' })
@@ -28,14 +33,14 @@ export class BuyerContactEntity {
   @Column('text', { name: 'merchant_id' })
   merchantId!: string;
 
-  @Column('text', { name: 'external_order_id' })
-  externalOrderId!: string;
+  @Column('text', { name: 'external_order_id', nullable: true })
+  externalOrderId!: string | null;
 
-  @Column('text', { name: 'tracking_token' })
-  trackingToken!: string;
+  @Column('text', { name: 'tracking_token', nullable: true })
+  trackingToken!: string | null;
 
-  @Column('text', { name: 'first_name' })
-  firstName!: string;
+  @Column('text', { name: 'first_name', nullable: true })
+  firstName!: string | null;
 
   @Column('text', { nullable: true })
   email!: string | null;
@@ -64,8 +69,19 @@ export class BuyerContactEntity {
   @Column('text', { name: 'sms_consent_source', nullable: true })
   smsConsentSource!: string | null;
 
-  @Column('timestamptz', { name: 'received_at' })
-  receivedAt!: Date;
+  /** When order.received came: null until it does. */
+  @Column('timestamptz', { name: 'received_at', nullable: true })
+  receivedAt!: Date | null;
+
+  /** When the contact details came: null until they do, and again once erased. */
+  @Column('timestamptz', { name: 'contact_recorded_at', nullable: true })
+  contactRecordedAt!: Date | null;
+
+  @Column('timestamptz', { name: 'erased_at', nullable: true })
+  erasedAt!: Date | null;
+
+  @Column('text', { name: 'erasure_request_id', nullable: true })
+  erasureRequestId!: string | null;
 }
 
 @Entity({ name: 'order_progress', schema: NOTIFICATION_SCHEMA })

@@ -64,6 +64,15 @@ function progressOf(entity: OrderProgressEntity): OrderProgress {
   };
 }
 
+/** What the log needs of a notification. */
+export type LoggedNotificationRow = Pick<
+  NotificationEntity,
+  'id' | 'orderId' | 'merchantId' | 'kind' | 'triggerState' | 'triggerReason'
+>;
+
+/** The status detail of a notification waiting for its buyer's contact details. */
+export const AWAITING_CONTACT = 'waiting for the buyer’s contact details';
+
 const DELIVERY_UPDATE_COLUMNS = {
   status: 'status',
   nextAttemptAt: 'next_attempt_at',
@@ -114,9 +123,149 @@ export class NotificationRepository {
 
   // ---- buyers --------------------------------------------------------------------------------
 
-  /** The first order.received wins: a redelivery or replay of it changes nothing. */
-  async insertContactIfAbsent(manager: EntityManager, contact: BuyerContactEntity): Promise<void> {
-    await manager.createQueryBuilder().insert().into(BuyerContactEntity).values(contact).orIgnore().execute();
+  /**
+   * The order's half of its buyer's record, from order.received. The first one wins: a
+   * redelivery or a replay under a new event id changes nothing.
+   */
+  async recordOrderHalf(
+    manager: EntityManager,
+    order: Pick<
+      BuyerContactEntity,
+      'orderId' | 'merchantId' | 'externalOrderId' | 'locale' | 'timeZone' | 'receivedAt'
+    >,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO notification.buyer_contacts
+              (order_id, merchant_id, external_order_id, locale, time_zone, received_at)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (order_id) DO UPDATE
+          SET external_order_id = EXCLUDED.external_order_id,
+              locale = coalesce(EXCLUDED.locale, notification.buyer_contacts.locale),
+              time_zone = EXCLUDED.time_zone,
+              received_at = EXCLUDED.received_at
+        WHERE notification.buyer_contacts.received_at IS NULL`,
+      [
+        order.orderId,
+        order.merchantId,
+        order.externalOrderId,
+        order.locale,
+        order.timeZone,
+        order.receivedAt,
+      ],
+    );
+  }
+
+  /**
+   * The contact's half, from order.buyer-contact-recorded. The first one wins, as for the order;
+   * and an erased buyer stays erased: the marker row refuses a redelivered or replayed contact.
+   */
+  async recordContactHalf(
+    manager: EntityManager,
+    contact: Pick<
+      BuyerContactEntity,
+      | 'orderId'
+      | 'merchantId'
+      | 'trackingToken'
+      | 'firstName'
+      | 'email'
+      | 'phone'
+      | 'locale'
+      | 'emailChosen'
+      | 'smsChosen'
+      | 'smsConsentGranted'
+      | 'smsConsentRecordedAt'
+      | 'smsConsentSource'
+      | 'contactRecordedAt'
+    >,
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO notification.buyer_contacts
+              (order_id, merchant_id, tracking_token, first_name, email, phone, locale, email_chosen,
+               sms_chosen, sms_consent_granted, sms_consent_recorded_at, sms_consent_source,
+               contact_recorded_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (order_id) DO UPDATE
+          SET tracking_token = EXCLUDED.tracking_token,
+              first_name = EXCLUDED.first_name,
+              email = EXCLUDED.email,
+              phone = EXCLUDED.phone,
+              locale = coalesce(notification.buyer_contacts.locale, EXCLUDED.locale),
+              email_chosen = EXCLUDED.email_chosen,
+              sms_chosen = EXCLUDED.sms_chosen,
+              sms_consent_granted = EXCLUDED.sms_consent_granted,
+              sms_consent_recorded_at = EXCLUDED.sms_consent_recorded_at,
+              sms_consent_source = EXCLUDED.sms_consent_source,
+              contact_recorded_at = EXCLUDED.contact_recorded_at
+        WHERE notification.buyer_contacts.contact_recorded_at IS NULL
+          AND notification.buyer_contacts.erased_at IS NULL`,
+      [
+        contact.orderId,
+        contact.merchantId,
+        contact.trackingToken,
+        contact.firstName,
+        contact.email,
+        contact.phone,
+        contact.locale,
+        contact.emailChosen,
+        contact.smsChosen,
+        contact.smsConsentGranted,
+        contact.smsConsentRecordedAt,
+        contact.smsConsentSource,
+        contact.contactRecordedAt,
+      ],
+    );
+  }
+
+  /**
+   * Forgets the buyers of these orders: the contact half of each row is emptied and the row kept
+   * as the erasure marker (created when nothing came yet, so a contact arriving later is refused);
+   * the masked recipients of the delivery log go too. What the merchant's log counts stays:
+   * kinds, channels, outcomes, times. A repeated erasure keeps the first one's time and request.
+   */
+  async eraseBuyers(
+    manager: EntityManager,
+    erasures: ReadonlyArray<{ orderId: string; merchantId: string; requestId: string; at: Date }>,
+  ): Promise<void> {
+    if (erasures.length === 0) return;
+    await manager.query(
+      `INSERT INTO notification.buyer_contacts AS c (order_id, merchant_id, erased_at, erasure_request_id)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[])
+       ON CONFLICT (order_id) DO UPDATE
+          SET tracking_token = NULL, first_name = NULL, email = NULL, phone = NULL,
+              email_chosen = false, sms_chosen = false, sms_consent_granted = false,
+              sms_consent_recorded_at = NULL, sms_consent_source = NULL, contact_recorded_at = NULL,
+              erased_at = coalesce(c.erased_at, EXCLUDED.erased_at),
+              erasure_request_id = coalesce(c.erasure_request_id, EXCLUDED.erasure_request_id)`,
+      [
+        erasures.map((erasure) => erasure.orderId),
+        erasures.map((erasure) => erasure.merchantId),
+        erasures.map((erasure) => erasure.at),
+        erasures.map((erasure) => erasure.requestId),
+      ],
+    );
+    // A webhook's recipient is the merchant's own host, not the buyer's: it stays.
+    await manager.query(
+      `UPDATE notification.delivery_log SET recipient = NULL
+        WHERE order_id = ANY($1::uuid[]) AND channel <> 'webhook' AND recipient IS NOT NULL`,
+      [erasures.map((erasure) => erasure.orderId)],
+    );
+  }
+
+  /**
+   * Which of these orders' buyers are erased, read so that it holds until this transaction ends:
+   * the rows are share-locked, so an erasure under way is waited for and seen, and one that starts
+   * later sees what this transaction writes. Every row is locked, not only erased ones, because a
+   * row whose erasure is not committed yet would not match a condition on it.
+   */
+  async erasedAmong(manager: EntityManager, orderIds: readonly string[]): Promise<Set<string>> {
+    if (orderIds.length === 0) return new Set();
+    const rows = await rowsOf<{ order_id: string; erased: boolean }>(
+      manager,
+      `SELECT order_id, erased_at IS NOT NULL AS erased FROM notification.buyer_contacts
+        WHERE order_id = ANY($1::uuid[]) ORDER BY order_id FOR SHARE`,
+      [[...new Set(orderIds)]],
+    );
+    return new Set(rows.filter((row) => row.erased).map((row) => row.order_id));
   }
 
   async contactsOf(
@@ -254,8 +403,94 @@ export class NotificationRepository {
     await manager.update(NotificationEntity, { id: In([...ids]) }, { status, statusDetail: detail });
   }
 
-  async postponeNotification(manager: EntityManager, id: string, until: Date): Promise<void> {
-    await manager.update(NotificationEntity, { id }, { sendAfter: until });
+  /**
+   * Notifications that must wait for their buyer's contact details: looked at again after a
+   * quarter of the time they have waited (at least a second, at most a minute), so an order whose
+   * details never come costs little; `resumeAwaitingContact` brings them forward when the details
+   * do come. The detail marks them, and tells the merchant why the message has not gone yet.
+   */
+  async awaitContact(manager: EntityManager, ids: readonly string[], now: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await manager.query(
+      `UPDATE notification.notifications
+          SET status_detail = $3,
+              send_after = $2::timestamptz
+                + least(greatest(($2::timestamptz - created_at) / 4, interval '1 second'), interval '1 minute')
+        WHERE id = ANY($1::uuid[])`,
+      [[...ids], now, AWAITING_CONTACT],
+    );
+  }
+
+  /**
+   * Due now, the notifications of these orders that were waiting for their buyer's record, where
+   * it is whole now (the same rule as `buyerRecordSettled`). One
+   * parked by a dispatcher round that has not committed yet is missed here, and found by that
+   * round's own next look (see `awaitContact`): nothing waits for good.
+   */
+  async resumeAwaitingContact(
+    manager: EntityManager,
+    orderIds: readonly string[],
+    now: Date,
+  ): Promise<number> {
+    if (orderIds.length === 0) return 0;
+    const rows = await rowsOf<{ id: string }>(
+      manager,
+      `UPDATE notification.notifications n SET status_detail = NULL, send_after = least(n.send_after, $2)
+         FROM notification.buyer_contacts c
+        WHERE n.order_id = ANY($1::uuid[]) AND n.status = 'PENDING' AND n.status_detail = $3
+          AND c.order_id = n.order_id
+          AND (c.erased_at IS NOT NULL OR (c.received_at IS NOT NULL AND c.contact_recorded_at IS NOT NULL))
+       RETURNING n.id`,
+      [[...new Set(orderIds)], now, AWAITING_CONTACT],
+    );
+    return rows.length;
+  }
+
+  /**
+   * Withdraws every message of these orders not sent yet, notifications and deliveries, with
+   * `detail`; returns what it withdrew, for the log. A delivery in the middle of its send is
+   * withdrawn too: the send's outcome is still recorded, for the evidence.
+   */
+  async withdrawAllPending(
+    manager: EntityManager,
+    orderIds: readonly string[],
+    detail: string,
+    now: Date,
+  ): Promise<{ notifications: LoggedNotificationRow[]; deliveries: DeliveryEntity[] }> {
+    if (orderIds.length === 0) return { notifications: [], deliveries: [] };
+    const ids = [...new Set(orderIds)];
+    const notifications = await rowsOf<{
+      id: string;
+      order_id: string;
+      merchant_id: string;
+      kind: string;
+      trigger_state: string;
+      trigger_reason: string | null;
+    }>(
+      manager,
+      `UPDATE notification.notifications SET status = 'SUPERSEDED', status_detail = $2
+        WHERE order_id = ANY($1::uuid[]) AND status = 'PENDING'
+       RETURNING id, order_id, merchant_id, kind, trigger_state, trigger_reason`,
+      [ids, detail],
+    );
+    const deliveries = await rowsOf<DeliveryRecord>(
+      manager,
+      `UPDATE notification.deliveries SET status = 'SUPERSEDED', last_error = $2, completed_at = $3
+        WHERE order_id = ANY($1::uuid[]) AND status = 'PENDING'
+       RETURNING *`,
+      [ids, detail, now],
+    );
+    return {
+      notifications: notifications.map((row) => ({
+        id: row.id,
+        orderId: row.order_id,
+        merchantId: row.merchant_id,
+        kind: row.kind,
+        triggerState: row.trigger_state,
+        triggerReason: row.trigger_reason,
+      })),
+      deliveries: deliveries.map(toDelivery),
+    };
   }
 
   /** Due notifications, locked; another replica skips them rather than waiting. */

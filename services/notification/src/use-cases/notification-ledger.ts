@@ -76,6 +76,14 @@ export class NotificationLedger {
 
   async log(tx: TransactionContext, entries: readonly LogEntry[], now = new Date()): Promise<void> {
     if (entries.length === 0) return;
+    // A send that was in flight when its buyer was erased is still recorded, as evidence, but not
+    // where it went: the erasure has emptied the log's recipients and must not be undone here.
+    const erased = await this.repository.erasedAmong(
+      tx.manager,
+      entries
+        .filter((entry) => entry.recipient && entry.channel !== 'webhook')
+        .map((entry) => entry.notification.orderId),
+    );
     const rows = entries.map((entry) =>
       Object.assign(new DeliveryLogEntity(), {
         id: randomUUID(),
@@ -89,7 +97,10 @@ export class NotificationLedger {
         final: entry.final,
         // Providers quote the address they refused ("550 <jane@example.com>: no such user").
         detail: entry.detail === null ? null : scrubText(entry.detail).slice(0, 1_000),
-        recipient: entry.recipient ?? null,
+        recipient:
+          erased.has(entry.notification.orderId) && entry.channel !== 'webhook'
+            ? null
+            : (entry.recipient ?? null),
         providerMessageId: entry.providerMessageId ?? null,
         attempt: entry.attempt ?? 0,
         recordedAt: now,

@@ -5,6 +5,7 @@ import {
   type CanonicalState,
   type EnvelopeOf,
   type MilestoneState,
+  trackingTokenHash,
 } from '@tracking/events';
 
 export interface BuyerInput {
@@ -32,12 +33,15 @@ export interface PlacedOrder {
   merchantId: string;
   externalOrderId: string;
   trackingToken: string;
+  /** order.received, with nothing of the buyer but their locale and where the order goes. */
   event: EnvelopeOf<'orderReceived'>;
+  /** order.buyer-contact-recorded, published with it on the buyer-contacts topic. */
+  contact: EnvelopeOf<'buyerContactRecorded'>;
 }
 
 let orderNumber = 1000;
 
-/** An order.received as order-intake publishes it. */
+/** An order as order-intake publishes it: order.received and its buyer's contact record. */
 export function orderReceived(input: OrderInput): PlacedOrder {
   const orderId = input.orderId ?? randomUUID();
   const externalOrderId = input.externalOrderId ?? `#${(orderNumber += 1)}`;
@@ -55,10 +59,40 @@ export function orderReceived(input: OrderInput): PlacedOrder {
         externalOrderId,
         storefrontPlatform: 'SHOPIFY',
         placedAt: occurredAt.toISOString(),
+        lineItems: [{ externalLineItemId: 'li-1', sku: 'MUG', title: 'Engine mug', quantity: 1 }],
+        fulfillmentCentreId: 'fc-1',
+        promisedDeliveryDate: '',
+        trackingTokenHash: trackingTokenHash(trackingToken),
+        buyerLocale: buyer.locale ?? 'en-GB',
+        destination: { countryCode: buyer.country ?? 'GB', region: buyer.region ?? '' },
+      },
+    },
+  });
+  const order = { orderId, merchantId: input.merchantId, externalOrderId, trackingToken, occurredAt };
+  return { ...order, event, contact: buyerContactRecorded(order, buyer) };
+}
+
+/** An order.buyer-contact-recorded as order-intake publishes it beside the order. */
+export function buyerContactRecorded(
+  order: Pick<PlacedOrder, 'orderId' | 'merchantId' | 'trackingToken'> & { occurredAt?: Date },
+  buyer: BuyerInput = {},
+): EnvelopeOf<'buyerContactRecorded'> {
+  const occurredAt = order.occurredAt ?? new Date();
+  return createEnvelope({
+    orderId: order.orderId,
+    merchantId: order.merchantId,
+    occurredAt,
+    source: { service: 'order-intake', upstream: 'shopify' },
+    payload: {
+      $case: 'buyerContactRecorded',
+      value: {
         buyer: {
           firstName: buyer.firstName ?? 'Ada',
           lastName: 'Lovelace',
-          email: buyer.email === undefined ? `buyer-${orderId.slice(0, 8)}@example.com` : (buyer.email ?? ''),
+          email:
+            buyer.email === undefined
+              ? `buyer-${order.orderId.slice(0, 8)}@example.com`
+              : (buyer.email ?? ''),
           phone: buyer.phone === undefined ? '' : (buyer.phone ?? ''),
           locale: buyer.locale ?? 'en-GB',
           notificationPreferences: {
@@ -82,14 +116,24 @@ export function orderReceived(input: OrderInput): PlacedOrder {
           postalCode: 'N1 9GU',
           countryCode: buyer.country ?? 'GB',
         },
-        lineItems: [{ externalLineItemId: 'li-1', sku: 'MUG', title: 'Engine mug', quantity: 1 }],
-        fulfillmentCentreId: 'fc-1',
-        promisedDeliveryDate: '',
-        trackingToken,
+        trackingToken: order.trackingToken,
       },
     },
   });
-  return { orderId, merchantId: input.merchantId, externalOrderId, trackingToken, event };
+}
+
+/** An order.buyer-erased: the merchant asked for the order's buyer to be forgotten. */
+export function buyerErased(
+  order: Pick<PlacedOrder, 'orderId' | 'merchantId'>,
+  requestId = `era_${randomUUID()}`,
+): EnvelopeOf<'buyerErased'> {
+  return createEnvelope({
+    orderId: order.orderId,
+    merchantId: order.merchantId,
+    occurredAt: new Date(),
+    source: { service: 'order-intake' },
+    payload: { $case: 'buyerErased', value: { requestId } },
+  });
 }
 
 export interface StatusInput {

@@ -3,6 +3,7 @@ import {
   decodeEnvelope,
   encodeEnvelope,
   envelopeHeaders,
+  topicForEventType,
   TOPICS,
   type EventEnvelope,
 } from '@tracking/events';
@@ -178,7 +179,7 @@ export class Harness {
 
   async publish(...events: EventEnvelope[]): Promise<void> {
     for (const event of events) {
-      const topic = event.payload?.$case === 'trackingStatusChanged' ? TOPICS.status : TOPICS.orders;
+      const topic = topicForEventType(event.type);
       await this.env.kafka.publish(topic, [
         { key: event.orderId, value: encodeEnvelope(event), headers: envelopeHeaders(event) },
       ]);

@@ -1,5 +1,6 @@
 import type { OutgoingMessage } from '../../channels/channel';
 import type { OrderProgress } from '../../domain/decide-notifications';
+import { ERASED } from '../../domain/buyer-reach';
 import { messageLocale } from '../../domain/locale';
 import { feedbackUrlOf, senderNameOf, type MerchantSettings } from '../../domain/merchant-settings';
 import type { Channel, MessageKind } from '../../domain/message-kinds';
@@ -27,21 +28,22 @@ export function trackingUrlOf(baseUrl: string, token: string): string {
   return `${baseUrl.replace(/\/+$/, '')}/${token}`;
 }
 
-function factsOf(input: CompositionInput, contact: BuyerContactEntity): MessageFacts {
+function factsOf(input: CompositionInput, contact: BuyerContactEntity, trackingToken: string): MessageFacts {
   const { notification, settings, progress } = input;
   const kind = notification.kind as MessageKind;
   const locale = messageLocale(contact.locale, settings.defaultLocale);
-  const trackingUrl = trackingUrlOf(input.trackingBaseUrl, contact.trackingToken);
+  const trackingUrl = trackingUrlOf(input.trackingBaseUrl, trackingToken);
+  const orderNumber = contact.externalOrderId ?? '';
   return {
     kind,
     locale,
     buyerLocaleTag: contact.locale,
     timeZone: contact.timeZone ?? settings.timeZone,
-    firstName: contact.firstName,
+    firstName: contact.firstName ?? '',
     merchantName: senderNameOf(settings, notification.merchantId),
-    orderNumber: contact.externalOrderId,
+    orderNumber,
     trackingUrl,
-    feedbackUrl: feedbackUrlOf(settings, trackingUrl, contact.externalOrderId),
+    feedbackUrl: feedbackUrlOf(settings, trackingUrl, orderNumber),
     // The window as known now, not when the message was decided: a confirmation held through
     // quiet hours carries the estimate of the morning.
     windowFrom:
@@ -71,7 +73,10 @@ export function webhookBody(input: CompositionInput): string {
         ? { from: progress.estimatedFrom?.toISOString() ?? null, to: progress.estimatedTo.toISOString() }
         : null,
       late: progress?.late ?? false,
-      trackingUrl: contact ? trackingUrlOf(input.trackingBaseUrl, contact.trackingToken) : null,
+      // Null once the buyer is erased: the token opened their page.
+      trackingUrl: contact?.trackingToken
+        ? trackingUrlOf(input.trackingBaseUrl, contact.trackingToken)
+        : null,
     },
   });
 }
@@ -95,7 +100,9 @@ export function composeMessage(input: CompositionInput): Composition | { unavail
   }
   const contact = input.contact;
   if (!contact) return { unavailable: 'no contact details known for the order' };
-  const facts = factsOf(input, contact);
+  if (contact.erasedAt) return { unavailable: ERASED };
+  if (!contact.trackingToken) return { unavailable: 'no contact details known for the order' };
+  const facts = factsOf(input, contact, contact.trackingToken);
   if (channel === 'email') {
     if (!contact.email) return { unavailable: 'the buyer gave no email address' };
     const email = renderEmail(facts);

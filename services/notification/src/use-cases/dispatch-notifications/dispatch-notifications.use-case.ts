@@ -7,7 +7,7 @@ import { scrubText } from '@tracking/logging';
 import { DeliveryFailure, type SendReceipt } from '../../channels/channel';
 import { ChannelRegistry } from '../../channels/registry';
 import { NotificationConfig } from '../../config/notification.config';
-import { buyerReach } from '../../domain/buyer-reach';
+import { buyerReach, buyerRecordSettled } from '../../domain/buyer-reach';
 import type { MerchantSettings } from '../../domain/merchant-settings';
 import { notificationMetrics } from '../../domain/metrics';
 import {
@@ -37,6 +37,8 @@ interface Expansion {
   expanded: string[];
   /** Notifications, in batch order, whose buyer messages replace older ones still held. */
   superseding: NotificationEntity[];
+  /** Notifications that wait for their buyer's contact details. */
+  awaiting: string[];
 }
 
 interface UnrecordedOutcome {
@@ -167,7 +169,7 @@ export class DispatchNotificationsUseCase {
     );
     if (due.length === 0) return 0;
     const { contacts, settings, optOuts } = await this.audienceOf(tx, due);
-    const expansion: Expansion = { deliveries: [], logged: [], expanded: [], superseding: [] };
+    const expansion: Expansion = { deliveries: [], logged: [], expanded: [], superseding: [], awaiting: [] };
     for (const notification of due) {
       const contact = contacts.get(notification.orderId);
       await this.expand(
@@ -181,6 +183,7 @@ export class DispatchNotificationsUseCase {
       );
     }
     await this.repository.insertDeliveries(tx.manager, expansion.deliveries);
+    await this.repository.awaitContact(tx.manager, expansion.awaiting, now);
     await this.repository.setNotificationStatus(tx.manager, expansion.expanded, 'EXPANDED', null);
     expansion.logged.push(...(await this.supersedeHeld(tx, due, expansion.superseding, now)));
     await this.ledger.log(tx, expansion.logged, now);
@@ -207,20 +210,11 @@ export class DispatchNotificationsUseCase {
     }
     const forBuyer = !MERCHANT_ONLY_EXCEPTIONS.has(notification.triggerState as never);
     const buyerChannels = setting.channels.filter((channel) => channel !== 'webhook');
-    const waitedMs = now.getTime() - notification.createdAt.getTime();
-    if (
-      !contact &&
-      forBuyer &&
-      buyerChannels.length > 0 &&
-      waitedMs < this.config.NOTIFICATION_CONTACT_WAIT_MS
-    ) {
-      // The order's details travel on another topic and may still be on their way.
-      const retryIn = Math.min(this.config.NOTIFICATION_CONTACT_WAIT_MS - waitedMs, 5_000);
-      await this.repository.postponeNotification(
-        tx.manager,
-        notification.id,
-        new Date(now.getTime() + retryIn),
-      );
+    if (!buyerRecordSettled(contact) && forBuyer && buyerChannels.length > 0) {
+      // The order and its buyer's contact details travel on other topics than the status and
+      // may still be on their way: the message waits for them, however long, rather than going
+      // out to nobody. Recording them brings it forward.
+      expansion.awaiting.push(notification.id);
       return;
     }
 

@@ -4,19 +4,19 @@ import type { EnvelopeOf } from '@tracking/events';
 import { timeZoneOf } from '@tracking/time-zones';
 import { NotificationConfig } from '../../config/notification.config';
 import { decideOrderConfirmation } from '../../domain/decide-notifications';
-import { BuyerContactEntity } from '../../persistence/entities';
 import { NotificationRepository } from '../../persistence/notification.repository';
+import { DispatchSignal } from '../dispatch-notifications/dispatch-signal';
 import { NotificationPlanner } from '../notification-planner';
 
-function dateOrNull(value: string | undefined): Date | null {
+export function dateOrNull(value: string | undefined): Date | null {
   if (!value) return null;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
 /**
- * An order arrived: keep what reaching its buyer needs (and nothing more of the buyer), and
- * decide the order confirmation.
+ * An order arrived: keep its half of the buyer's record (order number, locale, the time zone of
+ * where it ships; the contact details come on their own topic) and decide the order confirmation.
  */
 @Injectable()
 export class RecordOrderUseCase {
@@ -24,6 +24,7 @@ export class RecordOrderUseCase {
     private readonly repository: NotificationRepository,
     private readonly planner: NotificationPlanner,
     private readonly config: NotificationConfig,
+    private readonly signal: DispatchSignal,
   ) {}
 
   async received(
@@ -32,30 +33,16 @@ export class RecordOrderUseCase {
     now = new Date(),
   ): Promise<void> {
     const order = event.payload.value;
-    const buyer = order.buyer;
     const receivedAt = dateOrNull(event.occurredAt) ?? dateOrNull(event.recordedAt) ?? now;
-    const consent = buyer?.smsConsent;
-    await this.repository.insertContactIfAbsent(
-      tx.manager,
-      Object.assign(new BuyerContactEntity(), {
-        orderId: event.orderId,
-        merchantId: event.merchantId,
-        externalOrderId: order.externalOrderId,
-        trackingToken: order.trackingToken,
-        firstName: buyer?.firstName ?? '',
-        email: buyer?.email?.trim() || null,
-        phone: buyer?.phone?.trim() || null,
-        locale: buyer?.locale?.trim() || null,
-        // Quiet hours are read where the order ships to; null: in the merchant's zone, at send time.
-        timeZone: timeZoneOf(order.shippingAddress ?? {}) ?? null,
-        emailChosen: buyer?.notificationPreferences?.email ?? false,
-        smsChosen: buyer?.notificationPreferences?.sms ?? false,
-        smsConsentGranted: consent?.granted ?? false,
-        smsConsentRecordedAt: consent?.granted ? (dateOrNull(consent.recordedAt) ?? receivedAt) : null,
-        smsConsentSource: consent?.granted ? consent.source || null : null,
-        receivedAt,
-      } satisfies BuyerContactEntity),
-    );
+    await this.repository.recordOrderHalf(tx.manager, {
+      orderId: event.orderId,
+      merchantId: event.merchantId,
+      externalOrderId: order.externalOrderId,
+      locale: order.buyerLocale?.trim() || null,
+      // Quiet hours are read where the order ships to; null: in the merchant's zone, at send time.
+      timeZone: timeZoneOf(order.destination ?? {}) ?? null,
+      receivedAt,
+    });
     const progress = await this.repository.lockProgress(tx.manager, event.orderId, event.merchantId);
     const decision = decideOrderConfirmation(receivedAt, progress, {
       now,
@@ -65,6 +52,10 @@ export class RecordOrderUseCase {
     });
     await this.repository.saveProgress(tx.manager, event.orderId, decision.progress);
     await this.planner.plan(tx, event, event.eventId, [decision.intent], now);
+    // Messages decided before the order came (its status was quicker) may now have all they need.
+    if ((await this.repository.resumeAwaitingContact(tx.manager, [event.orderId], now)) > 0) {
+      tx.afterCommit(() => this.signal.wake());
+    }
   }
 
   async cancelled(tx: TransactionContext, event: EnvelopeOf<'orderCancelled'>): Promise<void> {
