@@ -2,6 +2,7 @@ import { textViolations } from '@tracking/http';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { getMetadataStorage } from 'class-validator';
 import fc from 'fast-check';
+import type { DtoClass } from '../../libs/testing/src/http-routes';
 
 /** A DTO's property names, with the shape of each nested DTO; null for a leaf. */
 export interface DtoShape {
@@ -9,7 +10,7 @@ export interface DtoShape {
 }
 
 /** The shape of a class-validator DTO, read from its decorators, so inputs look like what it expects. */
-export function dtoShape(type: Function, seen: ReadonlySet<Function> = new Set()): DtoShape {
+export function dtoShape(type: DtoClass, seen: ReadonlySet<DtoClass> = new Set()): DtoShape {
   const properties = new Set(
     getMetadataStorage()
       .getTargetValidationMetadatas(type, '', true, false)
@@ -18,7 +19,7 @@ export function dtoShape(type: Function, seen: ReadonlySet<Function> = new Set()
   const shape: DtoShape = {};
   for (const property of properties) {
     const nested = defaultMetadataStorage.findTypeMetadata(type, property)?.typeFunction() as
-      Function | undefined;
+      DtoClass | undefined;
     shape[property] = nested && !seen.has(nested) ? dtoShape(nested, new Set([...seen, type])) : null;
   }
   return shape;

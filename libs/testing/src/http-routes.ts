@@ -7,6 +7,9 @@ import { IS_PUBLIC, REQUIRED_TENANT_KINDS, type TenantKind } from '@tracking/aut
 /** What a handler takes from the request, as its parameter decorators declare it. */
 export type RequestPart = 'body' | 'query' | 'param' | 'headers' | 'request';
 
+/** A class a parameter is declared with: a DTO, or a built-in such as String. */
+export type DtoClass = abstract new (...args: never[]) => unknown;
+
 export interface HttpRoute {
   /** Upper case, as sent: `GET`, `POST`. */
   method: string;
@@ -23,8 +26,8 @@ export interface HttpRoute {
     tenantKinds?: TenantKind[];
     reads: Set<RequestPart>;
     /** The DTO class of a whole-body or whole-query parameter, for generating inputs shaped like it. */
-    bodyType?: Function;
-    queryType?: Function;
+    bodyType?: DtoClass;
+    queryType?: DtoClass;
   };
 }
 
@@ -75,16 +78,20 @@ function nestHandlers(app: INestApplication): Map<string, Handler> {
           unknown
         >;
         const parameterTypes = (Reflect.getMetadata('design:paramtypes', controller.prototype, name) ??
-          []) as Function[];
+          []) as DtoClass[];
         const reads = new Set<RequestPart>();
-        const dtoOf: Partial<Record<RequestPart, Function>> = {};
+        const dtoOf: Partial<Record<RequestPart, DtoClass>> = {};
         for (const [key, arg] of Object.entries(args)) {
           const part = PART_BY_PARAMTYPE[Number(key.split(':', 1)[0]) as RouteParamtypes];
           if (!part) continue;
           reads.add(part);
           const { index, data } = arg as { index: number; data?: unknown };
           const type = parameterTypes[index];
-          if (data === undefined && type && ![Object, String, Number, Boolean].includes(type as never)) {
+          if (
+            data === undefined &&
+            type &&
+            !([Object, String, Number, Boolean] as DtoClass[]).includes(type)
+          ) {
             dtoOf[part] = type;
           }
         }
