@@ -28,6 +28,7 @@ import {
   transportBadBody,
 } from './support/bad-inputs';
 import { changedTables, DatabaseFingerprinter } from './support/database-fingerprint';
+import { mutationsOf, validInputOf } from './support/valid-requests';
 import { type RawReply, sendRaw } from './support/raw-http';
 import {
   AGGREGATOR_SECRET,
@@ -73,8 +74,21 @@ function genericPlan(route: HttpRoute): BodyPlan {
   const shape = route.handler?.bodyType ? dtoShape(route.handler.bodyType) : {};
   const readsWholeBody =
     route.handler === undefined || route.handler.bodyType !== undefined || route.handler.reads.has('request');
+  const valid = route.handler?.bodyType ? validInputOf(route.handler.bodyType) : undefined;
+  const mutated =
+    valid === undefined
+      ? []
+      : [
+          {
+            arbitrary: mutationsOf(() => validInputOf(route.handler!.bodyType)).map(({ value }) =>
+              json(value),
+            ),
+            weight: 6,
+          },
+        ];
   return {
     bodies: fc.oneof(
+      ...mutated,
       { arbitrary: fc.constant<BodyCase>({ kind: 'none' }), weight: 1 },
       { arbitrary: shapedLike(shape).map(json), weight: 3 },
       { arbitrary: poisonedLike(shape).map(json), weight: 3 },
@@ -109,6 +123,12 @@ function productionBatchPlan(): BodyPlan {
       fc
         .array(fc.oneof(poisonedLike(event), shapedLike(event)), { maxLength: 4 })
         .map((events) => json({ events })),
+      fc
+        .array(
+          mutationsOf(() => validInputOf(ProductionEventRequest)),
+          { minLength: 1, maxLength: 3 },
+        )
+        .map((items) => json({ events: items.map(({ value }) => value) })),
       fc.array(poisonedRow, { minLength: 1, maxLength: 4 }).map(csv),
       fc.array(fc.string({ maxLength: 80 }), { maxLength: 4 }).map(csv),
       fc.jsonValue({ maxDepth: 2 }).map(json),
@@ -132,6 +152,16 @@ function productionBatchPlan(): BodyPlan {
 const BODY_PLANS: Record<string, () => BodyPlan> = {
   'POST /v1/production-events/batch': productionBatchPlan,
 };
+
+/** A query string carries strings only: anything else is sent as its JSON text. */
+function asQuery(value: unknown): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries((value ?? {}) as Record<string, unknown>).map(([key, item]) => [
+      key,
+      typeof item === 'string' ? item : (JSON.stringify(item) ?? ''),
+    ]),
+  );
+}
 
 function describeCase(fuzzCase: FuzzCase): string {
   const body =
@@ -206,9 +236,17 @@ describe('bad input to any route of any service', () => {
       : await environment.tokenFor(route.handler?.tenantKinds?.[0] ?? 'merchant', 'fuzz-tenant');
     const plan = (BODY_PLANS[route.key] ?? (() => genericPlan(route)))();
     const queryShape = route.handler?.queryType ? dtoShape(route.handler.queryType) : {};
+    const validQuery = validInputOf(route.handler?.queryType);
+    const queries =
+      validQuery === undefined
+        ? queryLike(queryShape)
+        : fc.oneof(
+            queryLike(queryShape),
+            mutationsOf(() => validInputOf(route.handler!.queryType)).map(({ value }) => asQuery(value)),
+          );
     const cases = fc.record({
       params: fc.tuple(...route.pathParams.map(() => pathValue)),
-      query: queryLike(queryShape),
+      query: queries,
       body: plan.bodies,
     }) as fc.Arbitrary<FuzzCase>;
 
@@ -255,7 +293,11 @@ describe('bad input to any route of any service', () => {
         try {
           await fuzzRoute(running, route, seed);
         } catch (error) {
-          throw new Error(`${name} ${route.key} (FUZZ_SEED=${SEED}, route seed ${seed}): ${String(error)}`);
+          throw new Error(
+            `${name} ${route.key} (FUZZ_SEED=${SEED}, route seed ${seed}): ${String(error)}${
+              error instanceof Error && error.cause ? `\ncaused by ${String(error.cause)}` : ''
+            }`,
+          );
         }
       }
     },

@@ -1,5 +1,7 @@
 import { Client } from 'pg';
 
+const MESSAGING_TABLES = new Set(['outbox', 'inbox']);
+
 /** Per table of a service's database: its row count and a digest of every row's content. */
 export type DatabaseFingerprint = Record<string, string>;
 
@@ -37,8 +39,12 @@ export class DatabaseFingerprinter {
     return rows
       .map(({ schema, name }) => {
         const table = `${client.escapeIdentifier(schema)}.${client.escapeIdentifier(name)}`;
-        return `SELECT ${client.escapeLiteral(`${schema}.${name}`)} AS name,
-          count(*) || ':' || md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS state
+        // The relay marks outbox rows published, and housekeeping prunes both tables, while the
+        // test runs: there a new row is the change to catch, so they are counted, not digested.
+        const digest = MESSAGING_TABLES.has(name)
+          ? `''`
+          : `md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), ''))`;
+        return `SELECT ${client.escapeLiteral(`${schema}.${name}`)} AS name, count(*) || ':' || ${digest} AS state
           FROM ${table} t`;
       })
       .join(' UNION ALL ');
