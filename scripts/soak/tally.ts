@@ -382,7 +382,13 @@ function count(
         // Never decided or still pending: the buyer was not told in time. A delivery that failed,
         // or was logged sent and never arrived, is counted above, once.
         emails.lost += 1;
-        note(emails, `${who} delivered, the buyer was never told`);
+        const states = deliveries
+          .filter((delivery) => delivery.kind === 'delivered')
+          .map((delivery) => delivery.status);
+        note(
+          emails,
+          `${who} delivered, the buyer was never told (notification's log: ${states.length > 0 ? states.join(', ') : 'no delivered message planned'})`,
+        );
       }
     }
   }
