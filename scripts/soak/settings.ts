@@ -17,8 +17,8 @@ export interface SoakSettings {
   short: boolean;
 }
 
-const DEFAULTS = { rate: 20, durationS: 300, drainTimeoutS: 120, brokerPauseS: 20, databaseRefusalS: 20 };
-const SHORT = { rate: 12, durationS: 90, drainTimeoutS: 40, brokerPauseS: 12, databaseRefusalS: 12 };
+const DEFAULTS = { rate: 20, durationS: 300, drainTimeoutS: 300, brokerPauseS: 20, databaseRefusalS: 20 };
+const SHORT = { rate: 12, durationS: 90, drainTimeoutS: 180, brokerPauseS: 12, databaseRefusalS: 12 };
 
 function positive(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;

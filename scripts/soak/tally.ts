@@ -178,10 +178,10 @@ export async function tallyJourneys(
     log(`  waiting for ${pending.length} of ${placed.length} orders to show everything to the buyer`);
     await sleep(3_000);
   }
-  const drained = pending.length === 0;
   const drainedInS = Math.round((Date.now() - startedAt) / 1_000);
   // A last look at every order: a duplicate can appear after an order first looked complete.
   await forEachLimited(placed, observe);
+  const drained = placed.every((journey) => complete(system, journey, observed.get(journey)!));
   return count(system, journeys, observed, { drained, drainedInS });
 }
 
@@ -373,10 +373,22 @@ function count(
       if (view?.status.state === 'DELIVERED') deliveredToBuyer.shown += 1;
       const told = perKind.has('delivered');
       if (told) scans.notified += 1;
-      else if (!deliveries.some((delivery) => delivery.kind === 'delivered' && delivery.status !== 'SENT')) {
-        // Counted once here when nothing was even decided; a failed delivery is counted above.
+      else if (
+        !deliveries.some(
+          (delivery) =>
+            delivery.kind === 'delivered' && ['DEAD_LETTERED', 'FAILED', 'SENT'].includes(delivery.status),
+        )
+      ) {
+        // Never decided or still pending: the buyer was not told in time. A delivery that failed,
+        // or was logged sent and never arrived, is counted above, once.
         emails.lost += 1;
-        note(emails, `${who} delivered, the buyer was never told`);
+        const states = deliveries
+          .filter((delivery) => delivery.kind === 'delivered')
+          .map((delivery) => delivery.status);
+        note(
+          emails,
+          `${who} delivered, the buyer was never told (notification's log: ${states.length > 0 ? states.join(', ') : 'no delivered message planned'})`,
+        );
       }
     }
   }

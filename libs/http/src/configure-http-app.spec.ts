@@ -368,6 +368,13 @@ describe('errors as problem+json', () => {
     const reply = await send('GET', '/failures/%E0%A4%A');
     expect(reply.status).toBe(400);
   });
+
+  it('answers a URL longer than the server takes with a problem+json 431, not a bare status line', async () => {
+    const reply = await send('GET', `/no/such/route?format=${'x'.repeat(20_000)}`);
+    expect(reply.status).toBe(431);
+    expect(reply.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(reply.body).toMatchObject({ code: 'HEADERS_TOO_LARGE', status: 431 });
+  });
 });
 
 describe('request metrics', () => {

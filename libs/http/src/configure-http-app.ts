@@ -1,8 +1,11 @@
+import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { UnsupportedMediaTypeException } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { histogram } from '@tracking/telemetry';
 import type { NextFunction, Request, Response } from 'express';
+import { unparseableRequestResponse } from './problem-details';
 import { ProblemDetailsFilter } from './problem-details.filter';
 import { RequestValidationPipe } from './validation';
 
@@ -97,6 +100,15 @@ export function configureHttpApp(app: INestApplication, options: HttpAppOptions 
     express.useBodyParser('text', { limit: options.textLimit ?? jsonLimit, type: textMediaTypes });
   }
 
+  // Node answers what its parser refuses (an oversized URL or header) itself, with a bare status.
+  (app.getHttpServer() as Server).on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // A connection the client reset has no one left to answer.
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    socket.end(unparseableRequestResponse(error.code));
+  });
   app.useGlobalFilters(new ProblemDetailsFilter(jsonLimit));
   app.useGlobalPipes(new RequestValidationPipe());
   app.enableShutdownHooks();

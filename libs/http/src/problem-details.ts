@@ -11,7 +11,8 @@ export type ProblemCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'METHOD_NOT_ALLOWED'
   | 'NOT_ACCEPTABLE'
-  | 'TOO_MANY_REQUESTS';
+  | 'TOO_MANY_REQUESTS'
+  | 'HEADERS_TOO_LARGE';
 
 /** RFC 9457 problem details, with the platform's `code` and per-field `errors` as extension members. */
 export interface ProblemDetails {
@@ -53,6 +54,7 @@ const CODE_BY_STATUS: Partial<Record<number, ProblemCode>> = {
   415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'VALIDATION_FAILED',
   429: 'TOO_MANY_REQUESTS',
+  431: 'HEADERS_TOO_LARGE',
   503: 'DEPENDENCY_UNAVAILABLE',
 };
 
@@ -69,6 +71,7 @@ const TITLE_BY_CODE: Record<ProblemCode, string> = {
   METHOD_NOT_ALLOWED: 'The method is not allowed',
   NOT_ACCEPTABLE: 'No acceptable representation',
   TOO_MANY_REQUESTS: 'Too many requests',
+  HEADERS_TOO_LARGE: 'The request line or headers are too large',
   MALFORMED_EVENT: 'Internal server error',
   UNKNOWN_EVENT: 'Internal server error',
   CONFIG_INVALID: 'Internal server error',
@@ -156,4 +159,34 @@ export function renderProblem(exception: unknown, instance: string, jsonLimit: s
   };
   if (errors) problem.errors = errors;
   return { problem, retryAfter };
+}
+
+/**
+ * The answer to a request Node's HTTP parser refused before any handler saw it (a URL or headers
+ * over the server's limit, a malformed request line), written straight to the socket: the same
+ * problem+json as every other refusal, instead of Node's bare status line.
+ */
+export function unparseableRequestResponse(parserErrorCode: string | undefined): string {
+  const status = parserErrorCode === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const code: ProblemCode = status === 431 ? 'HEADERS_TOO_LARGE' : 'MALFORMED_REQUEST';
+  const problem: ProblemDetails = {
+    type: problemTypeFor(code),
+    title: TITLE_BY_CODE[code],
+    status,
+    detail:
+      status === 431
+        ? 'The request line or headers are larger than this server accepts; send long values in the body.'
+        : 'The request could not be parsed as HTTP/1.1.',
+    instance: '',
+    code,
+  };
+  const body = JSON.stringify(problem);
+  return [
+    `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}`,
+    `Content-Type: ${PROBLEM_CONTENT_TYPE}`,
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
 }

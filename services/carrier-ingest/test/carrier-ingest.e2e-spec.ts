@@ -815,6 +815,25 @@ describe('carrier-ingest', () => {
       expect(foreign.status).toBe(404);
       expect(invalid.status).toBe(422);
       expect(invalid.body.errors.map((error) => error.field).sort()).toEqual(['note', 'state']);
+      const tomorrow = await env.request<{ errors: Array<{ field: string; reason: string }> }>(
+        'POST',
+        `/v1/shipments/${shipmentId}/status`,
+        {
+          token: merchant,
+          body: {
+            state: 'OUT_FOR_DELIVERY',
+            note: 'dated a day ahead by mistake',
+            occurredAt: new Date(Date.now() + 24 * 60 * 60_000).toISOString(),
+          },
+        },
+      );
+      expect(tomorrow.status).toBe(422);
+      expect(tomorrow.body.errors).toEqual([
+        {
+          field: 'occurredAt',
+          reason: expect.stringMatching(/is in the future \(more than 5 minutes ahead/),
+        },
+      ]);
       const [event] = await scansTopic.waitFor((message) => message.key === orderId);
       expect(decodeEnvelope(event!.value)).toMatchObject({
         source: { service: 'carrier-ingest', upstream: `manual:merchant:${MERCHANT}` },

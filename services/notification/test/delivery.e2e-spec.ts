@@ -140,6 +140,31 @@ describe('notification: channels, consent and failures', () => {
       expect(help.body).toContain('<Message>');
       expect(help.body).toContain('Reply STOP to opt out');
     });
+
+    it('refuses a signed reply whose sender or text holds a NUL with 422 naming the field, keeping consent', async () => {
+      const phone = '+447700900406';
+      const order = await shippedOrder({ email: 'nul@example.com', phone });
+      await harness.logUntil(order.orderId, MERCHANT, finalEntry('shipped', 'sms'));
+
+      for (const [field, fields] of [
+        ['From', { From: `${phone}\u0000`, Body: 'STOP', MessageSid: 'SMnul0001' }],
+        ['Body', { From: phone, Body: 'STOP\u0000', MessageSid: 'SMnul0002' }],
+      ] as const) {
+        const refused = await replySms(fields);
+        expect({ status: refused.status, type: refused.headers.get('content-type') }).toEqual({
+          status: 422,
+          type: expect.stringContaining('application/problem+json'),
+        });
+        expect(refused.body).toMatchObject({
+          errors: [{ field, reason: 'must not contain the NUL character (U+0000)' }],
+        });
+      }
+
+      // Neither refused STOP withdrew consent: the next message still goes by SMS.
+      await harness.publish(statusChanged(order, { state: 'OUT_FOR_DELIVERY' }));
+      await harness.logUntil(order.orderId, MERCHANT, finalEntry('out_for_delivery', 'sms'));
+      expect(smsTo(phone)).toHaveLength(2);
+    });
   });
 
   describe('merchant webhooks', () => {

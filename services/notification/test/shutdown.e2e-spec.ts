@@ -54,15 +54,13 @@ describe('notification: shutting down with sends in flight', () => {
   it('stops within SHUTDOWN_TIMEOUT_MS and leaves a stalled email to the next replica, which sends it once', async () => {
     const order = orderReceived({ merchantId: MERCHANT, buyer: { email: 'stalled@example.com' } });
     await harness.publish(order.event, order.contact);
-    // This order's own send, not a connection from elsewhere that happens to reach the port.
+    // Claimed (its attempt counted) with a connection open to the server that never answers.
     await eventually(
-      async () =>
-        stalling.connections > 0 &&
-        (await deliveriesOf(harness.env.config.DATABASE_URL, order.orderId)).some((d) => d.attempts > 0),
-      {
-        what: 'the confirmation email to reach the stalling SMTP server',
-        timeoutMs: 30_000,
+      async () => {
+        const [delivery] = await deliveriesOf(harness.env.config.DATABASE_URL, order.orderId);
+        return delivery?.attempts === 1 && stalling.connections > 0 ? delivery : undefined;
       },
+      { what: 'the confirmation email in flight to the stalling SMTP server', timeoutMs: 30_000 },
     );
 
     const started = Date.now();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { UnitOfWork } from '@tracking/db';
 import { NotFoundError, ValidationFailedError } from '@tracking/errors';
-import type { CanonicalReasonCode, CanonicalState } from '@tracking/events';
+import { occurrenceProblem, type CanonicalReasonCode, type CanonicalState } from '@tracking/events';
 import { CarrierRepository } from '../persistence/carrier.repository';
 import { ScanLedger } from './scan-ledger';
 
@@ -29,9 +29,10 @@ export class SetManualStatusUseCase {
     now = new Date(),
   ): Promise<void> {
     const occurredAt = status.occurredAt ? new Date(status.occurredAt) : now;
-    if (occurredAt.getTime() > now.getTime() + 5 * 60_000) {
-      throw new ValidationFailedError('occurredAt is in the future', [
-        { field: 'occurredAt', reason: 'must not be in the future' },
+    const implausible = occurrenceProblem(occurredAt, now);
+    if (implausible) {
+      throw new ValidationFailedError('occurredAt cannot be right', [
+        { field: 'occurredAt', reason: implausible.reason },
       ]);
     }
     await this.unitOfWork.run(async (tx) => {

@@ -1,6 +1,7 @@
 import { Controller, Header, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
 import { Public } from '@tracking/auth';
 import { TrackingError, ValidationFailedError } from '@tracking/errors';
+import { textViolations } from '@tracking/http';
 import type { Request } from 'express';
 import { isValidProviderSignature, PROVIDER_SIGNATURE_HEADER } from '../channels/sms/twilio-signature';
 import { NotificationConfig } from '../config/notification.config';
@@ -38,6 +39,12 @@ export class SmsInboundController {
     if (!isValidProviderSignature(token, url, params, request.get(PROVIDER_SIGNATURE_HEADER))) {
       throw new TrackingError('UNAUTHENTICATED', `${PROVIDER_SIGNATURE_HEADER} does not match the request`);
     }
+    // The form is parsed here, not by the global validation pipe, so the one text rule is applied
+    // here too: a NUL in the sender's number would otherwise fail the insert as a 500.
+    // Pair by pair, not as one object: a repeated name must not hide its first value, the one read below.
+    const badText = params.flatMap(([name, value]) => textViolations({ [name]: value }));
+    if (badText.length > 0)
+      throw new ValidationFailedError('The message holds text that cannot be stored', badText);
     const field = (name: string) => params.find(([key]) => key === name)?.[1];
     const phone = field('From');
     const providerMessageId = field('MessageSid') ?? field('SmsSid');

@@ -131,8 +131,9 @@ export class DispatchNotificationsUseCase {
           }
           const send: Promise<void> = this.send(job, cutOff)
             .then((result) => {
-              if (result === CUT_OFF) givenBack.push(job.delivery.id);
-              else recording.push(this.recordSoon(job, result));
+              if (result !== CUT_OFF) return void recording.push(this.recordSoon(job, result));
+              givenBack.push(job.delivery.id);
+              attempted -= 1;
             })
             .finally(() => sending.delete(send));
           sending.add(send);
@@ -145,7 +146,7 @@ export class DispatchNotificationsUseCase {
       await Promise.all(recording);
       await this.giveBack(givenBack);
     }
-    return { expanded, attempted: attempted - givenBack.length };
+    return { expanded, attempted };
   }
 
   private async giveBack(deliveryIds: readonly string[]): Promise<void> {
@@ -433,10 +434,19 @@ export class DispatchNotificationsUseCase {
     let result: SendResult;
     try {
       const adapter = this.channels.get(channel);
-      const signal = AbortSignal.any([AbortSignal.timeout(this.config.NOTIFICATION_SEND_TIMEOUT_MS), cutOff]);
+      // Not AbortSignal.any over `cutOff` itself: it lives as long as the process, and each send
+      // would leave it one more dependant.
+      const abandoned = new AbortController();
+      const signal = AbortSignal.any([
+        AbortSignal.timeout(this.config.NOTIFICATION_SEND_TIMEOUT_MS),
+        abandoned.signal,
+      ]);
       const sent = adapter.send(job.composition.message.message as never, signal);
       const receipt = await unlessAborted(sent, cutOff);
-      if (receipt === CUT_OFF) return CUT_OFF;
+      if (receipt === CUT_OFF) {
+        abandoned.abort();
+        return CUT_OFF;
+      }
       result = { receipt };
     } catch (error) {
       if (cutOff.aborted) return CUT_OFF;
