@@ -22,6 +22,7 @@ describe('topics', () => {
     expect(topicForEventType('order.cancelled')).toBe('tracking.orders.v1');
     expect(topicForEventType('order.buyer-contact-recorded')).toBe('tracking.buyer-contacts.v1');
     expect(topicForEventType('order.buyer-erased')).toBe('tracking.buyer-contacts.v1');
+    expect(topicForEventType('order.delivery-change-requested')).toBe('tracking.buyer-contacts.v1');
     expect(topicForEventType('production.step-recorded')).toBe('tracking.production.v1');
     expect(topicForEventType('shipment.registered')).toBe('tracking.shipments.v1');
     expect(topicForEventType('carrier.scan-recorded')).toBe('tracking.carrier-scans.v1');

@@ -27,7 +27,8 @@ export const ALL_TOPICS = Object.values(TOPICS) as readonly TopicName[];
 export const EVENT_TOPICS: { readonly [T in EventType]: TopicName } = {
   'order.received': TOPICS.orders,
   'order.cancelled': TOPICS.orders,
-  'order.delivery-change-requested': TOPICS.orders,
+  // It carries the buyer's new address: personal data, so not on a topic kept for good.
+  'order.delivery-change-requested': TOPICS.buyerContacts,
   'order.buyer-contact-recorded': TOPICS.buyerContacts,
   'order.buyer-erased': TOPICS.buyerContacts,
   'production.step-recorded': TOPICS.production,

@@ -246,7 +246,7 @@ function messageComponent(eventType: EventType, schemas: Map<string, Schema>): S
 const TOPIC_DESCRIPTIONS: { readonly [K in TopicKey]: string } = {
   orders: 'Orders accepted from storefronts, and their cancellation; nothing that identifies the buyer.',
   buyerContacts:
-    "How to reach each order's buyer, and the erasure of it: personal data, so finite retention and compacted by order id.",
+    "How to reach each order's buyer, the buyer's delivery-change requests, and the erasure of both: personal data, so finite retention and compacted by order id.",
   production: 'Production steps reported by fulfillment centres, mapped to canonical states.',
   shipments: 'Shipments created at packing, for carrier ingest to start tracking.',
   carrierScans: 'Carrier scans normalized onto the canonical states, with the raw scan kept as evidence.',

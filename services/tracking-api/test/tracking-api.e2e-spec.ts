@@ -25,14 +25,14 @@ import {
 describe('tracking-api', () => {
   let env: TestEnvironment<TrackingApiConfig>;
   let statusTopic: MessageCollector;
-  let ordersTopic: MessageCollector;
+  let contactsTopic: MessageCollector;
   let merchant: string;
 
   beforeAll(async () => {
     env = await createTestEnvironment({ configClass: TrackingApiConfig, createApp: createTrackingApiApp });
-    [statusTopic, ordersTopic] = await Promise.all([
+    [statusTopic, contactsTopic] = await Promise.all([
       env.kafka.collect(TOPICS.status),
-      env.kafka.collect(TOPICS.orders),
+      env.kafka.collect(TOPICS.buyerContacts),
     ]);
     merchant = await env.tokenFor('merchant', MERCHANT);
   });
@@ -224,7 +224,7 @@ describe('tracking-api', () => {
       expect(early.status).toBe(409);
       expect(change.status).toBe(202);
       expect(invalid.status).toBe(422);
-      const [published] = await ordersTopic.waitFor(
+      const [published] = await contactsTopic.waitFor(
         (message) =>
           message.key === order.orderId &&
           message.headers['event-type'] === 'order.delivery-change-requested',

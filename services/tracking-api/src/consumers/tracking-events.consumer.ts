@@ -55,5 +55,7 @@ export class TrackingEventsConsumer {
   ): Promise<void> {
     if (isEnvelopeOf(event, 'buyerContactRecorded')) await this.recordBuyerContact.execute(context.tx, event);
     else if (isEnvelopeOf(event, 'buyerErased')) await this.eraseBuyer.execute(context.tx, event);
+    // A buyer's delivery-change request is a fact of the order's timeline like any other.
+    else await this.projector.apply(context.tx, event);
   }
 }
