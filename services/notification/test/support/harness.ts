@@ -85,7 +85,6 @@ export class Harness {
   readonly sms: HttpSink = smsProviderSink();
   readonly webhooks: HttpSink = webhookSink();
   webhookBaseUrl = '';
-  smtpUrl = '';
   env!: TestEnvironment<NotificationConfig>;
   dispatched!: MessageCollector;
   deadLetters!: MessageCollector;
@@ -98,7 +97,6 @@ export class Harness {
       this.webhooks.start(),
     ]);
     this.webhookBaseUrl = webhookUrl;
-    this.smtpUrl = smtpUrl;
     this.env = await createTestEnvironment({
       configClass: NotificationConfig,
       createApp: createNotificationApp,
