@@ -227,7 +227,7 @@ const CROSS_TENANT: Record<ServiceName, Record<string, CrossTenantCase>> = {
   },
 };
 
-/** The kind of credential a route takes; a route open to either kind says in the table which it is for. */
+/** The one kind of credential a route takes; undefined for a route open to both, which the matrix reports. */
 function kindOf(route: HttpRoute): TenantKind | undefined {
   const kinds = route.handler?.tenantKinds;
   return kinds?.length === 1 ? kinds[0] : undefined;
