@@ -123,6 +123,8 @@ const logger = new Logger('DeadLetterReplay');
  * those that went through (and a `redeliver` must be as harmless: take back only what is still
  * dead); `filter` (on reason, code, time) narrows a run.
  */
+const GROUP_JOIN_TIMEOUT_MS = 60_000;
+
 export async function replayDeadLetters(options: ReplayDeadLettersOptions): Promise<ReplayResult> {
   const topic = deadLetterTopic(options.service);
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
@@ -159,8 +161,19 @@ export async function replayDeadLetters(options: ReplayDeadLettersOptions): Prom
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const idleMs = options.idleTimeoutMs ?? 15_000;
-      let idle = setTimeout(() => finish(), idleMs);
       let finished = false;
+      // Idleness counts from the group join: joining alone takes seconds on a busy broker, and an
+      // idle timer started before it ended replays that had not read a single letter yet.
+      let idle = setTimeout(
+        () =>
+          finish(new Error(`the replay consumer did not join its group within ${GROUP_JOIN_TIMEOUT_MS} ms`)),
+        GROUP_JOIN_TIMEOUT_MS,
+      );
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        if (finished) return;
+        clearTimeout(idle);
+        idle = setTimeout(() => finish(), idleMs);
+      });
       const finish = (error?: unknown): void => {
         if (finished) return;
         finished = true;

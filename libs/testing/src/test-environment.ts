@@ -28,7 +28,8 @@ export interface TestEnvironment<C extends PlatformConfig> {
   baseUrl: string;
   database: TestDatabase;
   kafka: TestKafka;
-  tokenFor(kind: TenantKind, id: string): Promise<string>;
+  /** A bearer token for the tenant, valid for an hour unless `expiresIn` says otherwise ('-1h': expired). */
+  tokenFor(kind: TenantKind, id: string, options?: { expiresIn?: string }): Promise<string>;
   request<T = unknown>(
     method: string,
     path: string,
@@ -85,7 +86,8 @@ export async function createTestEnvironment<C extends PlatformConfig>(
     baseUrl,
     database,
     kafka,
-    tokenFor: (kind, id) => mintToken({ kind, id }, keys.privateKeyPem, { expiresIn: '1h' }),
+    tokenFor: (kind, id, { expiresIn = '1h' } = {}) =>
+      mintToken({ kind, id }, keys.privateKeyPem, { expiresIn }),
     async request<T>(
       method: string,
       path: string,

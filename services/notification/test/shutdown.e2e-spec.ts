@@ -2,7 +2,6 @@ import { eventually } from '@tracking/testing';
 import { Client } from 'pg';
 import { orderReceived } from './support/events';
 import { Harness, pause, sentEntries } from './support/harness';
-import { StallingSmtpServer } from './support/smtp-sink';
 
 const SHUTDOWN_TIMEOUT_MS = 3_000;
 // Far beyond the shutdown bound: a shutdown that waits for the send to time out overruns it.
@@ -33,38 +32,31 @@ async function deliveriesOf(databaseUrl: string, orderId: string): Promise<Deliv
 
 describe('notification: shutting down with sends in flight', () => {
   const harness = new Harness();
-  const stalling = new StallingSmtpServer();
   const MERCHANT = 'acme-shutdown';
+  const EMAIL = 'stalled@example.com';
 
   beforeAll(async () => {
-    const stallingUrl = await stalling.start();
+    // Only this address stalls: orders other test files publish on the shared topic reach this
+    // service too, and their emails must not take the senders.
+    harness.smtp.stall(EMAIL);
     await harness.start({
-      SMTP_URL: stallingUrl,
       SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
       NOTIFICATION_SEND_TIMEOUT_MS: String(SEND_TIMEOUT_MS),
     });
     await harness.configureMerchant(MERCHANT);
   });
 
-  afterAll(async () => {
-    await harness.close();
-    await stalling.stop();
-  });
+  afterAll(() => harness.close());
 
   it('stops within SHUTDOWN_TIMEOUT_MS and leaves a stalled email to the next replica, which sends it once', async () => {
-    const order = orderReceived({ merchantId: MERCHANT, buyer: { email: 'stalled@example.com' } });
+    const order = orderReceived({ merchantId: MERCHANT, buyer: { email: EMAIL } });
     await harness.publish(order.event, order.contact);
-    // Claimed (its attempt counted) with a connection open to the server that never answers.
-    await eventually(
-      async () => {
-        const [delivery] = await deliveriesOf(harness.env.config.DATABASE_URL, order.orderId);
-        return delivery?.attempts === 1 && stalling.connections > 0 ? delivery : undefined;
-      },
-      { what: 'the confirmation email in flight to the stalling SMTP server', timeoutMs: 30_000 },
-    );
+    await eventually(async () => (harness.smtp.attempts.get(EMAIL) === 1 ? true : undefined), {
+      what: 'the confirmation email to hang at RCPT TO',
+      timeoutMs: 30_000,
+    });
 
-    const started = Date.now();
-    const stopped = harness.stopApp().then(() => Date.now() - started);
+    const stopped = harness.stopApp();
     const stoppedWithinBound = await Promise.race([
       stopped.then(() => true),
       pause(SHUTDOWN_TIMEOUT_MS + SHUTDOWN_MARGIN_MS).then(() => false),
@@ -76,7 +68,8 @@ describe('notification: shutting down with sends in flight', () => {
       { status: 'PENDING', attempts: 0, claimable: true },
     ]);
 
-    await harness.startApp({ SMTP_URL: harness.smtpUrl, NOTIFICATION_SEND_TIMEOUT_MS: 3_000 });
+    harness.smtp.release(EMAIL);
+    await harness.startApp();
     const { log } = await harness.logUntil(
       order.orderId,
       MERCHANT,
@@ -85,6 +78,6 @@ describe('notification: shutting down with sends in flight', () => {
     );
     expect(sentEntries(log, 'email')).toEqual([expect.objectContaining({ attempt: 1 })]);
     expect(log.filter((entry) => entry.outcome === 'FAILED')).toEqual([]);
-    expect(harness.smtp.to('stalled@example.com')).toHaveLength(1);
+    expect(harness.smtp.to(EMAIL)).toHaveLength(1);
   });
 });

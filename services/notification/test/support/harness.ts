@@ -86,7 +86,6 @@ export class Harness {
   readonly sms: HttpSink = smsProviderSink();
   readonly webhooks: HttpSink = webhookSink();
   webhookBaseUrl = '';
-  smtpUrl = '';
   env!: TestEnvironment<NotificationConfig>;
   dispatched!: MessageCollector;
   deadLetters!: MessageCollector;
@@ -99,7 +98,6 @@ export class Harness {
       this.webhooks.start(),
     ]);
     this.webhookBaseUrl = webhookUrl;
-    this.smtpUrl = smtpUrl;
     this.env = await createTestEnvironment({
       configClass: NotificationConfig,
       createApp: createNotificationApp,

@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 
@@ -15,7 +15,7 @@ function smtpError(code: number, message: string): Error & { responseCode: numbe
 /**
  * A real SMTP server on loopback (smtp-server, from Nodemailer's authors): every message arrives
  * over the wire and is parsed as a mail client would. An address can be made to bounce at RCPT TO
- * (permanent) or to fail DATA a number of times (temporary).
+ * (permanent), to fail DATA a number of times (temporary), or to hang at RCPT TO (a stalled server).
  */
 export class SmtpSink {
   readonly mails: ReceivedMail[] = [];
@@ -23,6 +23,7 @@ export class SmtpSink {
   readonly attempts = new Map<string, number>();
   private readonly bouncing = new Map<string, number>();
   private readonly flaky = new Map<string, { times: number; code: number }>();
+  private readonly stalling = new Set<string>();
   private readonly server: SMTPServer;
 
   constructor() {
@@ -30,9 +31,13 @@ export class SmtpSink {
       authOptional: true,
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
+      // A connection left hanging (see `stall`) would hold `stop` for the default 30 s.
+      closeTimeout: 1_000,
       onRcptTo: (address, _session, callback) => {
         const recipient = address.address.toLowerCase();
         this.attempts.set(recipient, (this.attempts.get(recipient) ?? 0) + 1);
+        // Never answered: the sender waits until its timeout, or until it gives up.
+        if (this.stalling.has(recipient)) return;
         const code = this.bouncing.get(recipient);
         if (code) {
           return callback(
@@ -80,37 +85,20 @@ export class SmtpSink {
     this.flaky.set(address.toLowerCase(), { times, code });
   }
 
+  /** Leaves RCPT TO for this address unanswered, from now until `release`. */
+  stall(address: string): void {
+    this.stalling.add(address.toLowerCase());
+  }
+
+  release(address: string): void {
+    this.stalling.delete(address.toLowerCase());
+  }
+
   to(address: string): ReceivedMail[] {
     return this.mails.filter((mail) => mail.envelope.to.includes(address.toLowerCase()));
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-/**
- * An SMTP server that accepts connections and never says a word, not even its greeting: the
- * slowest server a send can meet, held until its timeout or until the sender gives up.
- */
-export class StallingSmtpServer {
-  connections = 0;
-  private readonly sockets = new Set<Socket>();
-  private readonly server: Server = createServer((socket) => {
-    this.connections += 1;
-    this.sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.on('close', () => this.sockets.delete(socket));
-  });
-
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    const { port } = this.server.address() as AddressInfo;
-    return `smtp://127.0.0.1:${port}`;
-  }
-
-  async stop(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }
