@@ -75,7 +75,9 @@ export class BuyerRequest {
 
   @ValidateIf(
     (buyer: BuyerRequest) =>
-      buyer.smsConsent !== undefined || (buyer.notificationChannels ?? []).includes('sms'),
+      // Runs before notificationChannels is known to be an array: a number there must not throw.
+      buyer.smsConsent !== undefined ||
+      (Array.isArray(buyer.notificationChannels) && buyer.notificationChannels.includes('sms')),
   )
   @IsObject({ message: 'smsConsent is required when sms is a notification channel' })
   @ValidateNested()
