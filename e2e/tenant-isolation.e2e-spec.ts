@@ -147,6 +147,21 @@ const CROSS_TENANT: Record<ServiceName, Record<string, CrossTenantCase>> = {
       aim: (a) => ({ path: `/v1/orders/${a.orderId}/cancel`, body: { reason: 'not mine to cancel' } }),
       refusal: notFound,
     },
+    'POST /v1/orders/:orderId/erasure': {
+      aim: (a) => ({ path: `/v1/orders/${a.orderId}/erasure` }),
+      refusal: notFound,
+    },
+    // A's buyer by email: another merchant's erasure finds none of A's orders to erase.
+    'POST /v1/buyers/erasure': {
+      aim: (a) => ({ path: '/v1/buyers/erasure', body: { email: a.buyer.email } }),
+      refusal: {
+        says: '202 erasing none of the orders',
+        check: (reply) =>
+          reply.status === 202 && (reply.body as { orderIds?: unknown[] }).orderIds?.length === 0
+            ? undefined
+            : 'expected 202 with no orders erased',
+      },
+    },
   },
   'production-status': {
     'POST /v1/production-events': {

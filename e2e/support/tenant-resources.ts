@@ -18,6 +18,8 @@ export interface TenantResources {
   trackingToken: string;
   shipmentId: string;
   trackingNumber: string;
+  /** The buyer, as the storefront named them: what an erasure must remove everywhere. */
+  buyer: { surname: string; email: string; street: string };
   /** A period that holds the tenant's order, fixed so that two reads of the metrics can be compared. */
   metricsPeriod: { from: string; to: string };
   /** Strings only this tenant's data holds: an answer to anyone else that contains one leaked it. */
@@ -159,6 +161,7 @@ export async function createTenantResources(system: RunningSystem, name: string)
     trackingToken,
     shipmentId,
     trackingNumber,
+    buyer: { surname: buyerSurname, email: buyerEmail, street },
     metricsPeriod: { from: at(48), to: new Date().toISOString() },
     markers: [
       orderId,
