@@ -6,6 +6,7 @@ import {
   envelopeHeaders,
   topicForEventType,
   type EventEnvelope,
+  type EventType,
 } from '@tracking/events';
 import { currentTraceHeaders } from '@tracking/telemetry';
 import { deadLetterMessage, type DeadLetterCause } from './dead-letter';
@@ -65,6 +66,25 @@ export class OutboxWriter {
           ),
         };
       }),
+    );
+  }
+
+  /**
+   * Deletes what the outbox still holds, already published, of these orders' events of these
+   * types: an erasure cannot wait for housekeeping to prune rows that carry a buyer's personal
+   * data. Rows not yet published stay: they must still reach their topic, where the erasure that
+   * follows them on the same order supersedes them.
+   */
+  async forgetPublished(
+    tx: TransactionContext,
+    orderIds: readonly string[],
+    eventTypes: readonly EventType[],
+  ): Promise<void> {
+    if (orderIds.length === 0 || eventTypes.length === 0) return;
+    await tx.manager.query(
+      `DELETE FROM ${this.table}
+        WHERE segment = ANY ($1::text[]) AND event_type = ANY ($2::text[]) AND processed_at IS NOT NULL`,
+      [orderIds, eventTypes],
     );
   }
 

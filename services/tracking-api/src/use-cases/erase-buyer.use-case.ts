@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { TransactionContext } from '@tracking/db';
 import type { EnvelopeOf } from '@tracking/events';
+import { OutboxWriter } from '@tracking/kafka';
 import { BuyerContactsRepository } from '../persistence/buyer-contacts.repository';
 
 /**
@@ -11,9 +12,14 @@ import { BuyerContactsRepository } from '../persistence/buyer-contacts.repositor
  */
 @Injectable()
 export class EraseBuyerUseCase {
-  constructor(private readonly contacts: BuyerContactsRepository) {}
+  constructor(
+    private readonly contacts: BuyerContactsRepository,
+    private readonly outbox: OutboxWriter,
+  ) {}
 
   async execute(tx: TransactionContext, event: EnvelopeOf<'buyerErased'>): Promise<void> {
     await this.contacts.erase(tx.manager, event.orderId, event.payload.value.requestId);
+    // The requests this service published hold the buyer's new address and note.
+    await this.outbox.forgetPublished(tx, [event.orderId], ['order.delivery-change-requested']);
   }
 }

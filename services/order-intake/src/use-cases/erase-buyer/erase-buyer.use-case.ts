@@ -37,6 +37,7 @@ export class EraseBuyerUseCase {
         erasedAt,
       );
       if ('orderId' in command && orderIds.length === 0) throw new NotFoundError('order', command.orderId);
+      await this.outbox.forgetPublished(tx, orderIds, ['order.buyer-contact-recorded']);
       await this.outbox.append(
         tx,
         orderIds.map((orderId) =>
