@@ -89,15 +89,17 @@ export function scanKey(trackingNumber: string, occurredAt: string | Date): stri
 }
 
 /**
- * An AfterShip `tracking_update` webhook for one number carrying one checkpoint: an in-transit
- * scan at `at` in Louisville (the carrier-ingest e2e test's shape). A real aggregator push repeats
- * the earlier checkpoints too; each of these carries only the new one.
+ * An AfterShip `tracking_update` webhook for one number carrying one checkpoint at `at` in
+ * Louisville (the carrier-ingest e2e test's shape), in-transit unless the tags say otherwise. A
+ * real aggregator push repeats the earlier checkpoints too; each of these carries only the new
+ * one. Its `event_id` and bytes are fixed once built, so resending it is the same delivery.
  */
 export function aggregatorWebhookBody(
   trackingNumber: string,
   at: Date,
   message: string,
-  subtag: 'InTransit_003' | 'InTransit_007' = 'InTransit_003',
+  subtag = 'InTransit_003',
+  tag = 'InTransit',
 ): string {
   return JSON.stringify({
     event: 'tracking_update',
@@ -106,7 +108,7 @@ export function aggregatorWebhookBody(
       id: randomUUID().replace(/-/g, ''),
       tracking_number: trackingNumber,
       slug: 'ups',
-      tag: 'InTransit',
+      tag,
       subtag,
       checkpoints: [
         {
@@ -118,7 +120,7 @@ export function aggregatorWebhookBody(
           country_iso3: 'USA',
           location: 'Louisville, KY, USA',
           message,
-          tag: 'InTransit',
+          tag,
           subtag,
           raw_tag: subtag,
         },

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { checkpointTime } from '../../bench/lib/webhooks';
+import { aggregatorWebhookBody } from '../../bench/lib/webhooks';
 
 /** One carrier checkpoint of a journey, in AfterShip's tags, and the state it stands for. */
 export interface ScanPlan {
@@ -22,36 +21,7 @@ export const SCANS: readonly ScanPlan[] = [
   { tag: 'Delivered', subtag: 'Delivered_001', state: 'DELIVERED', message: 'Delivered' },
 ];
 
-/**
- * An AfterShip `tracking_update` carrying one checkpoint, in the shape of bench/lib/webhooks.ts
- * but for any tag. Its `event_id` and bytes are fixed once built, so a retry of the same body is
- * the same delivery (carrier-ingest answers a replay 200 and stores it once).
- */
+/** The body of one journey's checkpoint, as an aggregator pushes it (signed by the caller). */
 export function checkpointWebhookBody(trackingNumber: string, at: Date, plan: ScanPlan): string {
-  const checkpoint = {
-    slug: 'ups',
-    checkpoint_time: checkpointTime(at),
-    city: 'Louisville',
-    state: 'KY',
-    zip: '40213',
-    country_iso3: 'USA',
-    location: 'Louisville, KY, USA',
-    message: plan.message,
-    tag: plan.tag,
-    subtag: plan.subtag,
-    raw_tag: plan.subtag,
-  };
-  return JSON.stringify({
-    event: 'tracking_update',
-    event_id: randomUUID(),
-    msg: {
-      id: randomUUID().replace(/-/g, ''),
-      tracking_number: trackingNumber,
-      slug: 'ups',
-      tag: plan.tag,
-      subtag: plan.subtag,
-      checkpoints: [checkpoint],
-    },
-    ts: Math.floor(Date.now() / 1_000),
-  });
+  return aggregatorWebhookBody(trackingNumber, at, plan.message, plan.subtag, plan.tag);
 }
