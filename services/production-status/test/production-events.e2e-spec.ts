@@ -546,11 +546,12 @@ describe('production-status', () => {
         ),
       );
 
+      // The order is in and locked, uncommitted, before the report is sent.
+      const holder = await arrival.backendPid;
       const report = quiet.request<ItemBody>('POST', '/v1/production-events', {
         token: centre,
         body: step(orderId, 'PRODUCTION_STARTED', 20),
       });
-      const holder = await arrival.backendPid;
       await eventually(() => someoneWaitsOn(holder), {
         what: 'the report waiting for the order being recorded',
       });
@@ -571,8 +572,9 @@ describe('production-status', () => {
         const ledger = quiet.app.get(ProductionLedger);
         const recording = openTransaction((tx) => ledger.record(tx, CENTRE, [report as ProductionReport]));
 
-        await publish(orderReceived(orderId));
+        // The report is stored and its order locked, uncommitted, before the order is published.
         const holder = await recording.backendPid;
+        await publish(orderReceived(orderId));
         await eventually(() => someoneWaitsOn(holder), {
           timeoutMs: 60_000,
           what: "the order's arrival waiting for the report being recorded",
@@ -583,8 +585,8 @@ describe('production-status', () => {
         await eventually(async () => (await appliedSteps(orderId)) === 1, {
           what: 'the early report applied on arrival',
         });
-        // The order travels through the broker to a consumer group that has just joined.
       },
+      // The order travels through the broker to a consumer group that has just joined.
       120_000,
     );
   });
