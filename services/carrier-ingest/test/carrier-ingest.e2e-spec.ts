@@ -449,7 +449,7 @@ describe('carrier-ingest', () => {
       );
       expect(response.status).toBe(202);
       await eventually(() => someoneWaitsFor(number), {
-        timeoutMs: 10_000,
+        timeoutMs: 30_000,
         what: 'the webhook waiting for the registration to commit',
       });
       registration.commit();
@@ -479,8 +479,9 @@ describe('carrier-ingest', () => {
       await scan.done;
 
       const { shipmentId } = await publishRegistration('ups', number);
+      // The registration travels through the broker to the service's consumer first.
       await eventually(() => someoneWaitsFor(number), {
-        timeoutMs: 10_000,
+        timeoutMs: 60_000,
         what: 'the registration waiting for the scan to commit',
       });
       scan.commit();
@@ -489,7 +490,7 @@ describe('carrier-ingest', () => {
       const body = await shipmentWhen(shipmentId, (current) => current.scans.length === 1);
       expect(body.status.state).toBe('IN_TRANSIT');
       expect(await unmatchedFor(number)).toBe(0);
-    });
+    }, 120_000);
 
     it('applies a waiting scan once its shipment exists, even a shipment written without the lock', async () => {
       const number = newUpsNumber();
