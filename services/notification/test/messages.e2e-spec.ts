@@ -359,16 +359,19 @@ describe('notification: what is sent', () => {
           },
         },
       });
+      // With a window, so the override's window section renders whatever else is on the shared
+      // topics: another file's tracking-api may project this order and publish an estimate of its
+      // own. That the section is left out without a window is a unit test of the renderer.
       const { order, mail } = await mailFor(
         { email: 'override@example.com', firstName: '<Bob>', phone: '+447700900222' },
-        [{ state: 'PICKED_UP' }],
+        [{ state: 'PICKED_UP', windowFrom: daysFromNow(2), windowTo: daysFromNow(3) }],
         /shipped/,
         merchant,
       );
       expect(mail.parsed.subject).toBe(`Acme Prints shipped ${order.externalOrderId}!`);
       // Values are escaped in HTML: a buyer's name cannot inject markup.
       expect(mail.parsed.html).toContain('Dear &lt;Bob&gt;, it is on its way.');
-      expect(mail.parsed.html).not.toContain('ETA');
+      expect(mail.parsed.html).toMatch(/<p>ETA [^<]*\d[^<]*<\/p>/);
       expect(mail.parsed.text).toContain('Dear <Bob>, it is on its way.');
       const request = await eventually(() =>
         harness.sms.requests.find(

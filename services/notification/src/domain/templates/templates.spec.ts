@@ -102,3 +102,21 @@ describe('the built-in templates', () => {
     expect(email.html).toContain('A &amp; B');
   });
 });
+
+describe("a merchant's template override", () => {
+  const override = {
+    subject: '{{merchantName}} shipped {{orderNumber}}!',
+    html: '<p>Dear {{firstName}}, it is on its way.</p>{{#deliveryWindow}}<p>ETA {{deliveryWindow}}</p>{{/deliveryWindow}}',
+    text: 'Dear {{firstName}}, it is on its way.',
+    sms: 'Shipped {{orderNumber}}. Follow it here:',
+  };
+
+  it('shows its delivery-window section only when a window is known', () => {
+    const withWindow = renderEmail(facts({ override }));
+    const withoutWindow = renderEmail(facts({ override, windowFrom: null, windowTo: null }));
+
+    expect(withWindow.html).toMatch(/<p>ETA [^<]*\d[^<]*<\/p>/);
+    expect(withoutWindow.html).toContain('<p>Dear Ada, it is on its way.</p>');
+    expect(withoutWindow.html).not.toContain('ETA');
+  });
+});
