@@ -4,6 +4,7 @@ import type { FieldViolation } from '@tracking/errors';
 // 0x00"), and a lone UTF-16 surrogate has no UTF-8 form at all: either one, accepted, fails later
 // inside a transaction, far from the client who sent it. Other control characters are legal text.
 const FORBIDDEN_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const EVERY_FORBIDDEN = new RegExp(FORBIDDEN_TEXT.source, 'g');
 
 function reasonFor(text: string): string | undefined {
   const found = FORBIDDEN_TEXT.exec(text);
@@ -32,4 +33,17 @@ export function textViolations(value: unknown, path = ''): FieldViolation[] {
     const own = keyReason ? [{ field: path || '$', reason: `a field name ${keyReason}` }] : [];
     return [...own, ...textViolations(item, field)];
   });
+}
+
+/**
+ * Text about a bad input (a parser's complaint quoting it, a database error) made safe to store:
+ * each character the rule above forbids is written out as its escape, so the record of why
+ * something failed can never fail to be written for the same reason.
+ */
+export function storableText(text: string, maxLength = 1_000): string {
+  const escaped = text.replace(
+    EVERY_FORBIDDEN,
+    (found) => `\\u${found.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return escaped.length > maxLength ? `${escaped.slice(0, maxLength - 1)}…` : escaped;
 }

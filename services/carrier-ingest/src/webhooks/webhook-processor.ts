@@ -9,11 +9,12 @@ import {
 import { type TransactionContext, UnitOfWork } from '@tracking/db';
 import { backoffDelay, PeriodicTask, type ErrorCode } from '@tracking/errors';
 import { errorCodeOf, OutboxWriter } from '@tracking/kafka';
+import { storableText } from '@tracking/http';
 import { CarrierPayloadError, type CarrierAdapter, type TrackingReport } from '../carriers/carrier-adapter';
 import { CARRIER_ADAPTERS } from '../carriers/carrier-adapters.provider';
 import { CarrierIngestConfig } from '../config/carrier-ingest.config';
 import { carrierMetrics } from '../domain/metrics';
-import { storableText } from '../domain/storable-text';
+
 import { UnmatchedReportEntity, type ScanSource, type WebhookDeliveryEntity } from '../persistence/entities';
 import { CarrierRepository } from '../persistence/carrier.repository';
 import { ScanLedger } from '../use-cases/scan-ledger';

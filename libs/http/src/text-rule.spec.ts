@@ -1,5 +1,4 @@
-import { textViolations } from '@tracking/http';
-import { storableText } from './storable-text';
+import { storableText, textViolations } from './text-rule';
 
 describe('storableText', () => {
   it('writes NUL and lone surrogates out as escapes, keeping the rest of the reason readable', () => {
