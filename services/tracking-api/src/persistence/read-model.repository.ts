@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { trackingTokenHash, type EventEnvelope } from '@tracking/events';
-import { advisoryLockKey } from '@tracking/db';
+import { advisoryLockKey, orderLockName } from '@tracking/db';
 import type { EntityManager } from 'typeorm';
+import { TRACKING_API_SCHEMA } from './database';
 import type { PublicView } from '../domain/order-projection';
 import { withBuyerGreeting, withoutPersonalData, type BuyerGreeting } from '../domain/personal-data';
 
@@ -136,7 +137,8 @@ export class ReadModelRepository {
         event.source?.service ?? '',
         event.source?.upstream ?? '',
         JSON.stringify(event),
-        advisoryLockKey(`tracking-api:order:${event.orderId}`),
+        // The name every consumer path of this service already holds for the order: one lock, not two.
+        advisoryLockKey(orderLockName(TRACKING_API_SCHEMA, event.orderId)),
       ],
     );
     return rows.length > 0;
